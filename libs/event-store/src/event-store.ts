@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import { HiveHeaders, type Envelope, type MessageCatalogue } from '@hive/contracts';
+import { ConcurrencyError, type ExpectedVersion } from './concurrency.error';
+import { outboxChannel, schemaIdent } from './event-store.schema';
+
+/** Something that runs SQL: the pool (one statement, autocommit) or a client inside a transaction. */
+export type Queryable = Pool | PoolClient;
+
+/** An event a decider produced; the store completes it into an envelope. */
+export interface NewEvent<TType extends string = string, TData = unknown> {
+  readonly type: TType;
+  readonly data: TData;
+  /** Schema version of data; defaults to 1. */
+  readonly version?: number;
+  readonly id?: string;
+  readonly occurredAt?: string;
+}
+
+/** A message to publish with the append that is not an event of the stream (e.g. a command result). */
+export interface OutboxMessage {
+  /** Logical topic name; the store adds the deployment's topic prefix. */
+  readonly topic: string;
+  readonly key: string;
+  readonly envelope: Envelope;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface AppendOptions {
+  readonly expectedVersion: ExpectedVersion;
+  readonly tenant: string;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  /** Kafka key for the stream's events; defaults to the stream id. */
+  readonly key?: string;
+  /** Kafka headers for every published message (e.g. traceparent). */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly extraMessages?: readonly OutboxMessage[];
+}
+
+export interface AppendResult {
+  /** The stream's version after the append. */
+  readonly nextVersion: number;
+  readonly envelopes: readonly Envelope[];
+}
+
+export interface RecordedEvent {
+  readonly globalPosition: string;
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly envelope: Envelope;
+}
+
+export interface StreamRead {
+  readonly version: number;
+  readonly events: readonly RecordedEvent[];
+}
+
+export interface EventStoreOptions {
+  readonly schema: string;
+  /** Service name written into every envelope's `source`. */
+  readonly source: string;
+  /** Resolves each event's topic and validates its data on append. */
+  readonly catalogue: MessageCatalogue;
+  readonly topicPrefix?: string;
+  /** Validate event data against its definition on append (a programming error otherwise reaches consumers). Default true. */
+  readonly validateOnAppend?: boolean;
+}
+
+interface EventRow {
+  global_position: string;
+  stream_id: string;
+  stream_version: number;
+  id: string;
+  type: string;
+  version: number;
+  tenant: string;
+  data: unknown;
+  metadata: { source: string; correlationId: string; causationId: string | null };
+  occurred_at: Date;
+}
+
+/**
+ * Append-only event store on PostgreSQL. An append is one SQL statement:
+ * the stream row moves from the expected version (or the append writes
+ * nothing and raises ConcurrencyError), the events and their outbox rows are
+ * inserted, and the relay is notified on commit.
+ */
+export class PostgresEventStore {
+  private readonly s: string;
+  private readonly appendSql: Record<'create' | 'at' | 'any', string>;
+  private readonly topicPrefix: string;
+  private readonly validate: boolean;
+
+  constructor(private readonly options: EventStoreOptions) {
+    this.s = schemaIdent(options.schema);
+    this.topicPrefix = options.topicPrefix ?? '';
+    this.validate = options.validateOnAppend ?? true;
+    const s = this.s;
+    // Moving the stream row is the concurrency guard; each expectation has its own statement.
+    const guards = {
+      create: `INSERT INTO ${s}.streams (stream_id, version) VALUES ($1, $3::int) ON CONFLICT (stream_id) DO NOTHING RETURNING version`,
+      at: `UPDATE ${s}.streams SET version = version + $3::int, updated_at = now() WHERE stream_id = $1 AND version = $2::int RETURNING version`,
+      any: `INSERT INTO ${s}.streams AS st (stream_id, version) VALUES ($1, $3::int)
+            ON CONFLICT (stream_id) DO UPDATE SET version = st.version + $3::int, updated_at = now() RETURNING version`,
+    };
+    // $1 stream id, $2 expected version, $3 event count, $4 events json, $5 outbox json, $6 channel.
+    const statement = (guard: string) => `
+      WITH stream AS (${guard}
+      ), appended AS (
+        INSERT INTO ${s}.events (stream_id, stream_version, id, type, version, tenant, data, metadata, occurred_at)
+        SELECT $1, stream.version - $3::int + e.ordinal, e.id, e.type, e.version, e.tenant, e.data, e.metadata, e.occurred_at
+        FROM stream, jsonb_to_recordset($4::jsonb) AS e(ordinal int, id uuid, type text, version int, tenant text, data jsonb, metadata jsonb, occurred_at timestamptz)
+        RETURNING global_position
+      ), queued AS (
+        INSERT INTO ${s}.outbox (topic, key, value, headers)
+        SELECT o.topic, o.key, o.value, o.headers
+        FROM stream, jsonb_to_recordset($5::jsonb) AS o(n int, topic text, key text, value text, headers jsonb)
+        ORDER BY o.n
+        RETURNING id
+      )
+      SELECT stream.version, $2::int AS expected, pg_notify($6, '') AS notified
+      FROM stream`;
+    this.appendSql = { create: statement(guards.create), at: statement(guards.at), any: statement(guards.any) };
+  }
+
+  get schema(): string {
+    return this.options.schema;
+  }
+
+  async appendToStream(db: Queryable, streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    if (events.length === 0 && (options.extraMessages?.length ?? 0) === 0) throw new Error('nothing to append');
+    const now = new Date().toISOString();
+    const metadata = { source: this.options.source, correlationId: options.correlationId, causationId: options.causationId };
+    const key = options.key ?? streamId;
+    const headers = options.headers ?? {};
+    const envelopes: Envelope[] = [];
+    const rows: unknown[] = [];
+    const outbox: unknown[] = [];
+    events.forEach((event, index) => {
+      const version = event.version ?? 1;
+      const definition = this.validate
+        ? this.options.catalogue.checkData(event.type, version, event.data)
+        : this.options.catalogue.find(event.type, version);
+      if (!definition) throw new Error(`event ${event.type} v${version} is not in the catalogue`);
+      const envelope: Envelope = {
+        id: event.id ?? randomUUID(),
+        type: event.type,
+        version,
+        source: this.options.source,
+        tenant: options.tenant,
+        occurredAt: event.occurredAt ?? now,
+        correlationId: options.correlationId,
+        causationId: options.causationId,
+        data: event.data,
+      };
+      envelopes.push(envelope);
+      rows.push({ ordinal: index + 1, id: envelope.id, type: envelope.type, version, tenant: envelope.tenant, data: envelope.data, metadata, occurred_at: envelope.occurredAt });
+      outbox.push({ n: outbox.length, topic: this.topicPrefix + definition.topic, key, value: JSON.stringify(envelope), headers: { ...headers, ...typeHeaders(envelope) } });
+    });
+    for (const message of options.extraMessages ?? []) {
+      outbox.push({ n: outbox.length, topic: this.topicPrefix + message.topic, key: message.key, value: JSON.stringify(message.envelope), headers: { ...headers, ...message.headers, ...typeHeaders(message.envelope) } });
+    }
+    const expected = options.expectedVersion === 'any' ? null : options.expectedVersion;
+    const sql = expected === null ? this.appendSql.any : expected === 0 ? this.appendSql.create : this.appendSql.at;
+    const result = await db.query<{ version: number }>(sql, [
+      streamId, expected, events.length, JSON.stringify(rows), JSON.stringify(outbox), outboxChannel(this.options.schema),
+    ]);
+    if (result.rowCount === 0) {
+      throw new ConcurrencyError(streamId, options.expectedVersion, await this.currentVersion(db, streamId));
+    }
+    return { nextVersion: result.rows[0].version, envelopes };
+  }
+
+  /** Queues messages for publication without appending events (e.g. the rejection of a command). */
+  async enqueue(db: Queryable, messages: readonly OutboxMessage[], headers: Readonly<Record<string, string>> = {}): Promise<void> {
+    if (messages.length === 0) return;
+    const outbox = messages.map((message, n) => ({
+      n, topic: this.topicPrefix + message.topic, key: message.key, value: JSON.stringify(message.envelope),
+      headers: { ...headers, ...message.headers, ...typeHeaders(message.envelope) },
+    }));
+    await db.query(
+      `WITH queued AS (
+         INSERT INTO ${this.s}.outbox (topic, key, value, headers)
+         SELECT o.topic, o.key, o.value, o.headers FROM jsonb_to_recordset($1::jsonb) AS o(n int, topic text, key text, value text, headers jsonb) ORDER BY o.n
+         RETURNING id)
+       SELECT pg_notify($2, '') FROM (SELECT count(*) FROM queued) AS q`,
+      [JSON.stringify(outbox), outboxChannel(this.options.schema)],
+    );
+  }
+
+  async currentVersion(db: Queryable, streamId: string): Promise<number> {
+    const result = await db.query<{ version: number }>(`SELECT version FROM ${this.s}.streams WHERE stream_id = $1`, [streamId]);
+    return result.rows[0]?.version ?? 0;
+  }
+
+  async readStream(db: Queryable, streamId: string): Promise<StreamRead> {
+    const result = await db.query<EventRow>(
+      `SELECT global_position, stream_id, stream_version, id, type, version, tenant, data, metadata, occurred_at
+       FROM ${this.s}.events WHERE stream_id = $1 ORDER BY stream_version`,
+      [streamId],
+    );
+    const events = result.rows.map(toRecorded);
+    return { version: events.at(-1)?.streamVersion ?? 0, events };
+  }
+
+  /**
+   * Reads events after a position in commit-safe order: (transaction id,
+   * global position), and only from transactions older than every running
+   * one. An event whose transaction commits late therefore sorts after
+   * everything already read and is never skipped.
+   */
+  async readAll(db: Queryable, after: GlobalCursor, limit: number): Promise<Array<RecordedEvent & { cursor: GlobalCursor }>> {
+    const result = await db.query<EventRow & { transaction_id: string }>(
+      `SELECT transaction_id::text, global_position, stream_id, stream_version, id, type, version, tenant, data, metadata, occurred_at
+       FROM ${this.s}.events
+       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id, global_position LIMIT $3`,
+      [after.transactionId, after.globalPosition, limit],
+    );
+    return result.rows.map((row) => ({ ...toRecorded(row), cursor: { transactionId: row.transaction_id, globalPosition: row.global_position } }));
+  }
+}
+
+/** A position in the global, commit-safe order of {@link PostgresEventStore.readAll}. */
+export interface GlobalCursor {
+  readonly transactionId: string;
+  readonly globalPosition: string;
+}
+
+export const startOfAll: GlobalCursor = { transactionId: '0', globalPosition: '0' };
+
+/** Lets consumers route or filter on type without parsing the value. */
+const typeHeaders = (envelope: Envelope): Record<string, string> => ({
+  [HiveHeaders.messageType]: envelope.type,
+  [HiveHeaders.messageVersion]: String(envelope.version),
+  [HiveHeaders.contentType]: 'application/json',
+});
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    globalPosition: row.global_position,
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    envelope: {
+      id: row.id,
+      type: row.type,
+      version: row.version,
+      source: row.metadata.source,
+      tenant: row.tenant,
+      occurredAt: row.occurred_at.toISOString(),
+      correlationId: row.metadata.correlationId,
+      causationId: row.metadata.causationId,
+      data: row.data,
+    },
+  };
+}

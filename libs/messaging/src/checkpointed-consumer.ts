@@ -1,0 +1,249 @@
+import { Logger } from '@nestjs/common';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Pool, PoolClient } from 'pg';
+import type { Envelope, MessageCatalogue } from '@hive/contracts';
+import type { CheckpointStore } from './checkpoint-store';
+import { DeadLetterPublisher, type DeadLetter } from './dead-letter-publisher';
+import { errorKind, isInfrastructureError, StaleConsumerError } from './errors';
+
+/** A message that passed the contract check, with its Kafka coordinates. */
+export interface ConsumedMessage {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly envelope: Envelope;
+}
+
+export interface BatchHandler {
+  /**
+   * Applies the messages inside the consumer's transaction. Throw to refuse:
+   * the consumer then retries message by message and dead-letters the ones
+   * that keep failing.
+   */
+  handle(messages: readonly ConsumedMessage[], tx: PoolClient): Promise<void>;
+}
+
+export interface CheckpointedConsumerOptions {
+  /** Consumer name: the checkpoint key. */
+  readonly name: string;
+  /** Kafka consumer group (usually the prefixed name, plus a generation for rebuildable projections). */
+  readonly groupId: string;
+  /** Physical topic names. */
+  readonly topics: readonly string[];
+  readonly kafka: Kafka;
+  readonly pool: Pool;
+  readonly checkpoints: CheckpointStore;
+  readonly catalogue: MessageCatalogue;
+  readonly handler: BatchHandler;
+  /** Attempts per message on the slow path before dead-lettering. Default 3. */
+  readonly maxAttempts?: number;
+  readonly retryBackoffMs?: number;
+  readonly partitionsConsumedConcurrently?: number;
+  /** Called after each committed batch with the messages it applied (e.g. to push them to WebSocket clients). */
+  readonly afterCommit?: (messages: readonly ConsumedMessage[]) => void;
+  /** Called when the handler reports that this consumer was superseded (e.g. its projection is being rebuilt). */
+  readonly onStale?: (error: StaleConsumerError) => void;
+}
+
+/** The handler refused a whole batch: retried message by message. */
+class BatchRefused extends Error {
+  constructor(readonly size: number, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'BatchRefused';
+  }
+}
+
+type Parsed = { readonly raw: KafkaMessage; readonly message?: ConsumedMessage; readonly error?: unknown };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const headersOf = (headers: IHeaders | undefined): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+  }
+  return out;
+};
+
+/**
+ * A Kafka consumer that applies batches exactly once to PostgreSQL state:
+ * per partition batch, one transaction locks the partition's checkpoint,
+ * skips what was already applied, applies the rest, and moves the checkpoint.
+ * Poison messages go to the dead-letter topic after bounded retries and the
+ * partition moves on; infrastructure failures are retried until they pass.
+ */
+export class CheckpointedConsumer {
+  private readonly logger: Logger;
+  private readonly deadLetters: DeadLetterPublisher;
+  private consumer: Consumer | undefined;
+  /** The original bytes of each parsed message, so a dead letter carries exactly what arrived. */
+  private readonly rawOf = new WeakMap<ConsumedMessage, KafkaMessage>();
+
+  constructor(private readonly options: CheckpointedConsumerOptions) {
+    this.logger = new Logger(`${CheckpointedConsumer.name}:${options.name}`);
+    this.deadLetters = new DeadLetterPublisher(options.kafka, options.name);
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.options.kafka.consumer({
+      groupId: this.options.groupId,
+      allowAutoTopicCreation: false,
+      readUncommitted: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 100,
+      retry: { retries: 10 },
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
+    await consumer.run({
+      // PostgreSQL holds the truth; Kafka's committed offsets, moved every second after the
+      // PostgreSQL commit, only spare a restarted consumer from re-reading what it skips anyway.
+      autoCommit: true,
+      autoCommitInterval: 1_000,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  /** Stops fetching, lets the batch in flight finish and commit, and leaves the group. */
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+    await this.deadLetters.close();
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0) return;
+    const parsed: Parsed[] = batch.messages.map((raw) => {
+      try {
+        const envelope = this.options.catalogue.parse(raw.value);
+        const message: ConsumedMessage = {
+          topic: batch.topic, partition: batch.partition, offset: raw.offset,
+          key: raw.key?.toString('utf8') ?? null, headers: headersOf(raw.headers), envelope,
+        };
+        this.rawOf.set(message, raw);
+        return { raw, message };
+      } catch (error) {
+        return { raw, error };
+      }
+    });
+
+    for (let attempt = 1; ; attempt++) {
+      if (!isRunning() || isStale()) return;
+      try {
+        const applied = await this.applyBatch(batch.topic, batch.partition, parsed);
+        resolveOffset(batch.lastOffset());
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+        if (applied.length > 0) this.options.afterCommit?.(applied);
+        return;
+      } catch (error) {
+        if (error instanceof StaleConsumerError) {
+          this.logger.warn(`stopping: ${error.message}`);
+          this.options.onStale?.(error);
+          return;
+        }
+        if (!isInfrastructureError(error)) throw error;
+        const wait = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
+        this.logger.warn(`infrastructure unavailable (${(error as Error).message}); retrying ${batch.topic}[${batch.partition}] in ${wait} ms`);
+        await sleep(wait);
+        await heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  /**
+   * Fast path: the whole batch in one transaction of four round trips
+   * (begin + lock, handler, advance + commit). If the handler refuses the
+   * batch, the transaction is rolled back and the batch is applied again
+   * message by message under savepoints, dead-lettering what keeps failing.
+   */
+  private async applyBatch(topic: string, partition: number, parsed: readonly Parsed[]): Promise<ConsumedMessage[]> {
+    try {
+      return await this.inTransaction(topic, partition, parsed, 'batch');
+    } catch (error) {
+      if (!(error instanceof BatchRefused)) throw error;
+      if (error.size > 1) this.logger.warn(`batch of ${error.size} refused (${error.message}); applying one by one`);
+      return this.inTransaction(topic, partition, parsed, 'one-by-one');
+    }
+  }
+
+  private async inTransaction(topic: string, partition: number, parsed: readonly Parsed[], mode: 'batch' | 'one-by-one'): Promise<ConsumedMessage[]> {
+    const { pool, checkpoints, name } = this.options;
+    const tx = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      const next = await checkpoints.beginAndLock(tx, name, topic, partition);
+      const fresh = parsed.filter((p) => BigInt(p.raw.offset) >= next);
+      if (fresh.length === 0) {
+        await tx.query('COMMIT');
+        return [];
+      }
+      const letters: DeadLetter[] = [];
+      for (const p of fresh) {
+        if (!p.message) letters.push(this.letter(topic, partition, p.raw, p.error, 'contract', 1));
+      }
+      const good = fresh.flatMap((p) => (p.message ? [p.message] : []));
+      const applied = mode === 'batch' ? await this.applyAll(tx, good) : await this.applyOneByOne(tx, topic, partition, good, letters);
+      await this.deadLetters.publish(letters);
+      await checkpoints.advanceAndCommit(tx, name, topic, partition, BigInt(fresh[fresh.length - 1].raw.offset) + 1n);
+      return applied;
+    } catch (error) {
+      await tx.query('ROLLBACK').catch(() => undefined);
+      // A broken connection must not go back to the pool.
+      if (isInfrastructureError(error)) broken = error as Error;
+      throw error;
+    } finally {
+      tx.release(broken);
+    }
+  }
+
+  private async applyAll(tx: PoolClient, good: ConsumedMessage[]): Promise<ConsumedMessage[]> {
+    if (good.length === 0) return [];
+    try {
+      await this.options.handler.handle(good, tx);
+      return good;
+    } catch (error) {
+      if (isInfrastructureError(error) || error instanceof StaleConsumerError) throw error;
+      throw new BatchRefused(good.length, error);
+    }
+  }
+
+  private async applyOneByOne(tx: PoolClient, topic: string, partition: number, good: ConsumedMessage[], letters: DeadLetter[]): Promise<ConsumedMessage[]> {
+    const maxAttempts = this.options.maxAttempts ?? 3;
+    const applied: ConsumedMessage[] = [];
+    for (const message of good) {
+      for (let attempt = 1; ; attempt++) {
+        await tx.query('SAVEPOINT hive_message');
+        try {
+          await this.options.handler.handle([message], tx);
+          await tx.query('RELEASE SAVEPOINT hive_message');
+          applied.push(message);
+          break;
+        } catch (error) {
+          if (isInfrastructureError(error) || error instanceof StaleConsumerError) throw error;
+          await tx.query('ROLLBACK TO SAVEPOINT hive_message');
+          const kind = errorKind(error);
+          if (kind !== 'retriable' || attempt >= maxAttempts) {
+            const raw = this.rawOf.get(message);
+            if (!raw) throw new Error(`no raw message kept for offset ${message.offset}`);
+            letters.push(this.letter(topic, partition, raw, error, kind === 'retriable' ? 'retries_exhausted' : kind, attempt));
+            break;
+          }
+          this.logger.warn(`${topic}[${partition}]@${message.offset} failed (attempt ${attempt}/${maxAttempts}): ${(error as Error).message}`);
+          await sleep((this.options.retryBackoffMs ?? 100) * attempt);
+        }
+      }
+    }
+    return applied;
+  }
+
+  private letter(topic: string, partition: number, raw: Pick<KafkaMessage, 'key' | 'value' | 'headers' | 'offset'>, error: unknown, kind: DeadLetter['kind'], attempts: number): DeadLetter {
+    return { topic, partition, offset: raw.offset, key: raw.key, value: raw.value, headers: raw.headers, error, kind, attempts };
+  }
+}

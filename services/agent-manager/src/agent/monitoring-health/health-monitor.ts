@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { Producer } from 'kafkajs';
+import { AgentHealthSampled, Topics, type AgentHealthSampledData, type Envelope } from '@hive/contracts';
+import { handleCommand, LeasedLoop } from '@hive/event-store';
+import type { HiveEventing } from '@hive/messaging';
+import { agentDecider, agentStreamId } from '../agent.decider';
+import type { AgentRegistry, ManagedAgent } from '../agent-registry';
+import { probeEndpoint } from '../probe-endpoint';
+import { nextHealth, type HealthTrack } from './health-hysteresis';
+
+export interface HealthMonitorOptions {
+  readonly intervalMs: number;
+  readonly probeTimeoutMs: number;
+  /** Probes in flight at once. */
+  readonly concurrency: number;
+  readonly connectionString: string;
+}
+
+/**
+ * Probes every registered agent's endpoint on a schedule (one agent-manager
+ * instance at a time, by lease). Each probe is a health sample on the
+ * telemetry topic (not a domain event); a status that changes after
+ * hysteresis becomes agent.status_changed, and a changed model list
+ * agent.capabilities_detected.
+ */
+export class HealthMonitor {
+  private readonly logger = new Logger(HealthMonitor.name);
+  private readonly loop: LeasedLoop;
+  private readonly tracks = new Map<string, HealthTrack>();
+  private producer: Producer | undefined;
+  private rounds = 0;
+  private lastRoundMs = 0;
+
+  constructor(private readonly eventing: HiveEventing, private readonly registry: AgentRegistry, private readonly options: HealthMonitorOptions) {
+    this.loop = new LeasedLoop({
+      name: HealthMonitor.name,
+      lease: { connectionString: options.connectionString, key: `hive-health.${eventing.schema}`, retryMs: 1_000 },
+      onAcquire: async () => {
+        this.producer ??= this.eventing.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+        await this.producer.connect();
+      },
+      step: async () => {
+        const started = Date.now();
+        await this.round();
+        this.lastRoundMs = Date.now() - started;
+        this.rounds++;
+        return Math.max(0, this.options.intervalMs - this.lastRoundMs);
+      },
+    });
+  }
+
+  /** Completed probe rounds and how long the last one took. */
+  get stats(): { rounds: number; lastRoundMs: number } {
+    return { rounds: this.rounds, lastRoundMs: this.lastRoundMs };
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await this.producer?.disconnect();
+  }
+
+  private async round(): Promise<void> {
+    const agents = await this.registry.all(this.eventing.pool);
+    const samples: Envelope<string, AgentHealthSampledData>[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < agents.length && !this.loop.isStopped) {
+        const agent = agents[next++];
+        samples.push(await this.probe(agent));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, agents.length) }, worker));
+    if (samples.length > 0 && this.producer) {
+      await this.producer.send({
+        topic: this.eventing.topic(Topics.agentTelemetry.name),
+        acks: 1,
+        messages: samples.map((sample) => ({ key: sample.data.agentId, value: JSON.stringify(sample), headers: { 'hive-type': sample.type } })),
+      });
+    }
+  }
+
+  private async probe(agent: ManagedAgent): Promise<Envelope<string, AgentHealthSampledData>> {
+    const key = `${agent.tenant}/${agent.agentId}`;
+    const started = Date.now();
+    const probe = await probeEndpoint({ kind: agent.provider, baseUrl: agent.endpoint }, this.options.probeTimeoutMs);
+    const responseTimeMs = probe.responseTimeMs ?? Date.now() - started;
+    const track = this.tracks.get(key) ?? { status: agent.status, failures: 0, slow: 0 };
+    const { track: updated, reason } = nextHealth(track, { ok: probe.reachable, responseTimeMs, error: probe.error }, agent.maxResponseTimeMs);
+    this.tracks.set(key, updated);
+    if (updated.status !== agent.status) await this.record(agent, { type: 'RecordHealth', data: { agentId: agent.agentId, status: updated.status, reason } });
+    if (probe.reachable) await this.record(agent, { type: 'RecordCapabilities', data: { agentId: agent.agentId, probe } });
+    return {
+      id: randomUUID(), type: AgentHealthSampled.type, version: AgentHealthSampled.version, source: 'agent-manager', tenant: agent.tenant,
+      occurredAt: new Date().toISOString(), correlationId: randomUUID(), causationId: null,
+      data: {
+        agentId: agent.agentId, timestamp: new Date().toISOString(), responseTimeMs, tokensPerSecond: 0, cpuUsage: 0, memoryUsage: 0, gpuUsage: 0,
+        available: probe.reachable, ...(probe.error ? { errorMessage: probe.error.slice(0, 2000) } : {}),
+      },
+    };
+  }
+
+  private async record(agent: ManagedAgent, command: Parameters<typeof agentDecider.decide>[0]): Promise<void> {
+    const tx = await this.eventing.pool.connect();
+    try {
+      await tx.query('BEGIN');
+      const result = await handleCommand(this.eventing.store, tx, agentStreamId(agent.tenant, agent.agentId), agentDecider, command, {
+        tenant: agent.tenant, correlationId: randomUUID(), causationId: null, key: agent.agentId,
+      });
+      if (result.envelopes.length > 0) await this.registry.save(tx, agent.tenant, result.state);
+      await tx.query('COMMIT');
+    } catch (error) {
+      await tx.query('ROLLBACK').catch(() => undefined);
+      this.logger.warn(`could not record ${command.type} for ${agent.agentId}: ${(error as Error).message}`);
+    } finally {
+      tx.release();
+    }
+  }
+}

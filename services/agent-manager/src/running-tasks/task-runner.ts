@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import {
+  ReportTaskCompleted, ReportTaskFailed, ReportTaskProgress, ReportTaskStarted, SHARED_AGENT_TENANT, Topics,
+  type Envelope, type MessageDefinition,
+} from '@hive/contracts';
+import type { HiveEventing } from '@hive/messaging';
+import type { AgentRegistry } from '../agent/agent-registry';
+import { createProvider } from '../providers/create-provider';
+import { ProviderError, ProviderErrorCode } from '../providers/provider-error';
+import type { ClaimedRun, TaskRunsRepository } from './task-runs.repository';
+
+const PROGRESS_EVERY_MS = 1_000;
+
+/**
+ * Runs claimed task attempts against their agent's endpoint and reports
+ * each step to the coordinator (ReportTaskStarted, throttled
+ * ReportTaskProgress, ReportTaskCompleted or ReportTaskFailed) through the
+ * outbox. A cancelled, timed-out or requeued attempt is aborted: its
+ * provider call is cancelled and it reports nothing more.
+ */
+export class TaskRunner {
+  private readonly logger = new Logger(TaskRunner.name);
+  private readonly inFlight = new Map<string, AbortController>();
+  private draining = false;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly eventing: HiveEventing,
+    private readonly runs: TaskRunsRepository,
+    private readonly registry: AgentRegistry,
+    private readonly maxInFlight = 512,
+  ) {}
+
+  get running(): number {
+    return this.inFlight.size;
+  }
+
+  start(pollMs = 1_000): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), pollMs);
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    for (const controller of this.inFlight.values()) controller.abort(new Error('agent manager shutting down'));
+  }
+
+  /** Claims and starts pending runs (after a consumer batch added some, and on a timer). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = true;
+    void this.drain().finally(() => {
+      this.draining = false;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Aborts the given attempts if they run here. */
+  abort(tenant: string, taskId: string, attempts: readonly number[], reason: string): void {
+    for (const attempt of attempts) this.inFlight.get(runKey(tenant, taskId, attempt))?.abort(new Error(reason));
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (;;) {
+        const room = this.maxInFlight - this.inFlight.size;
+        if (room <= 0) return;
+        const claimed = await this.runs.claim(this.eventing.pool, room);
+        for (const run of claimed) void this.execute(run);
+        if (claimed.length < room) return;
+      }
+    } catch (error) {
+      this.logger.error(`claiming runs failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async execute(run: ClaimedRun): Promise<void> {
+    const key = runKey(run.tenant, run.taskId, run.attempt);
+    const controller = new AbortController();
+    this.inFlight.set(key, controller);
+    const base = { taskId: run.taskId, agentId: run.agentId, attempt: run.attempt };
+    try {
+      const agent = await this.registry.forTask(this.eventing.pool, run.tenant, run.agentId, SHARED_AGENT_TENANT);
+      if (!agent) {
+        await this.finish(run, ReportTaskFailed, { ...base, reason: `agent "${run.agentId}" is not registered`, retriable: true });
+        return;
+      }
+      const model = run.model ?? agent.model;
+      await this.report(run, ReportTaskStarted, { ...base, model });
+      const started = Date.now();
+      let lastProgress = started;
+      const provider = createProvider({ kind: agent.provider, baseUrl: agent.endpoint });
+      const maxTokens = typeof run.payload?.['maxTokens'] === 'number' ? run.payload['maxTokens'] : undefined;
+      const result = await provider.generate(
+        { model, prompt: run.prompt, system: run.system, maxTokens },
+        {
+          signal: AbortSignal.any([controller.signal, AbortSignal.timeout(run.timeoutMs)]),
+          onProgress: ({ tokensSoFar }) => {
+            const now = Date.now();
+            if (now - lastProgress < PROGRESS_EVERY_MS) return;
+            lastProgress = now;
+            void this.report(run, ReportTaskProgress, { ...base, tokensSoFar, elapsedMs: now - started }).catch(() => undefined);
+          },
+        },
+      );
+      await this.finish(run, ReportTaskCompleted, {
+        ...base, model: result.model, result: result.text, promptTokens: result.promptTokens, completionTokens: result.completionTokens,
+        tokensPerSecond: result.tokensPerSecond, responseTimeMs: result.responseTimeMs,
+      });
+    } catch (error) {
+      if (controller.signal.aborted) return; // cancelled, timed out or requeued by the coordinator: it already knows.
+      const retriable = error instanceof ProviderError ? error.retriable : true;
+      const reason = error instanceof ProviderError && error.code === ProviderErrorCode.Timeout
+        ? `no answer within the task's timeout of ${run.timeoutMs} ms`
+        : error instanceof Error ? error.message : String(error);
+      await this.finish(run, ReportTaskFailed, { ...base, reason: reason.slice(0, 2000), retriable }).catch((failure: unknown) =>
+        this.logger.error(`could not report the failure of ${key}: ${(failure as Error).message}`));
+    } finally {
+      this.inFlight.delete(key);
+      this.kick();
+    }
+  }
+
+  /** Ends the run and sends its final report in one transaction; nothing is sent if the run was ended meanwhile. */
+  private async finish(run: ClaimedRun, definition: MessageDefinition, data: object): Promise<void> {
+    const tx = await this.eventing.pool.connect();
+    try {
+      await tx.query('BEGIN');
+      if (await this.runs.finish(tx, run)) await this.eventing.store.enqueue(tx, [this.message(run, definition, data)]);
+      await tx.query('COMMIT');
+    } catch (error) {
+      await tx.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      tx.release();
+    }
+  }
+
+  private async report(run: ClaimedRun, definition: MessageDefinition, data: object): Promise<void> {
+    await this.eventing.store.enqueue(this.eventing.pool, [this.message(run, definition, data)]);
+  }
+
+  private message(run: ClaimedRun, definition: MessageDefinition, data: object) {
+    const envelope: Envelope = {
+      id: randomUUID(), type: definition.type, version: definition.version, source: 'agent-manager', tenant: run.tenant,
+      occurredAt: new Date().toISOString(), correlationId: run.correlationId, causationId: run.causationId, data,
+    };
+    return { topic: Topics.coordinatorCommands.name, key: run.taskId, envelope };
+  }
+}
+
+const runKey = (tenant: string, taskId: string, attempt: number): string => `${tenant}/${taskId}/${attempt}`;

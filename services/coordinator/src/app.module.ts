@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { loadConfig } from '@hive/config';
+import { EventingShutdown, HealthController, hiveEventingProvider } from '@hive/messaging';
+import { CoordinatorConfig } from './config/coordinator.config';
+import { CoordinatorRuntime } from './coordinator.runtime';
+
+/** The coordinator: owns Task, its dependencies, scheduling and tenant quotas. */
+@Module({
+  controllers: [HealthController],
+  providers: [
+    { provide: CoordinatorConfig, useFactory: () => loadConfig(CoordinatorConfig) },
+    hiveEventingProvider('coordinator', CoordinatorConfig),
+    CoordinatorRuntime,
+    EventingShutdown,
+  ],
+})
+export class AppModule {}

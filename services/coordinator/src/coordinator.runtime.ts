@@ -1,0 +1,90 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { hiveCatalogue, Topics } from '@hive/contracts';
+import { DomainError, DurableTimers, type Timer } from '@hive/event-store';
+import { CheckpointedConsumer, CommandProcessor, HiveEventing } from '@hive/messaging';
+import { ProjectionRunner } from '@hive/projections';
+import { AgentView } from './agents/agent-view';
+import { CoordinatorConfig } from './config/coordinator.config';
+import { schedulerChannel, SchedulerService } from './scheduling/scheduler.service';
+import { taskCommandHandlers } from './task/handling-commands/task-commands.processor';
+import { TaskCommandHandler, TIMER_TASK_RETRY, TIMER_TASK_TIMEOUT, type TaskTimerPayload } from './task/task-command.handler';
+import { TaskReadModel } from './task/task-read-model';
+
+/**
+ * Wires the coordinator: its command consumer, its view of the agents, the
+ * durable timers (timeouts, retries) and the scheduler. Every instance
+ * consumes commands (partitions are shared by the group); the timers and the
+ * scheduler run on whichever instance holds their lease.
+ */
+@Injectable()
+export class CoordinatorRuntime implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(CoordinatorRuntime.name);
+  readonly tasks: TaskReadModel;
+  readonly agents: AgentView;
+  readonly timers: DurableTimers;
+  readonly handler: TaskCommandHandler;
+  readonly scheduler: SchedulerService;
+  private readonly commands: CheckpointedConsumer;
+  private readonly projections: ProjectionRunner;
+
+  constructor(private readonly eventing: HiveEventing, config: CoordinatorConfig) {
+    const { schema, pool } = eventing;
+    this.tasks = new TaskReadModel(schema);
+    this.agents = new AgentView(schema, schedulerChannel(schema));
+    this.timers = new DurableTimers({ pool, connectionString: config.DATABASE_URL, schema, onFire: (timers, tx) => this.fire(timers, tx) });
+    this.handler = new TaskCommandHandler(eventing.store, this.tasks, this.timers, schedulerChannel(schema));
+    this.scheduler = new SchedulerService({
+      pool, connectionString: config.DATABASE_URL, schema, tasks: this.tasks, agents: this.agents, handler: this.handler,
+      intervalMs: config.SCHEDULER_INTERVAL_MS, batch: config.SCHEDULER_BATCH,
+      tenantMaxConcurrent: config.TENANT_MAX_CONCURRENT_TASKS, tenantTokenBudget: config.TENANT_TOKEN_BUDGET,
+    });
+    this.commands = new CheckpointedConsumer({
+      name: 'task-commands',
+      groupId: `${eventing.topicPrefix}coordinator.commands`,
+      topics: [eventing.topic(Topics.coordinatorCommands.name)],
+      kafka: eventing.kafka,
+      pool,
+      checkpoints: eventing.checkpoints,
+      catalogue: hiveCatalogue,
+      handler: new CommandProcessor(eventing.store, 'coordinator', taskCommandHandlers(this.handler, this.tasks, this.agents, schema)),
+    });
+    this.projections = new ProjectionRunner({
+      kafka: eventing.kafka, pool, schema, catalogue: hiveCatalogue, topicPrefix: eventing.topicPrefix, projections: [this.agents.projection()],
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.tasks.migrate(this.eventing.pool);
+    await DurableTimers.migrate(this.eventing.pool, this.eventing.schema);
+    await this.projections.start();
+    await this.commands.start();
+    this.timers.start();
+    this.scheduler.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.scheduler.stop();
+    await this.timers.stop();
+    await this.commands.stop();
+    await this.projections.stop();
+  }
+
+  private async fire(timers: readonly Timer[], tx: PoolClient): Promise<void> {
+    for (const timer of timers) {
+      // Timers fire by the database's clock; never let this instance's clock make a due timer look early.
+      const now = new Date(Math.max(Date.now(), timer.dueAt.getTime())).toISOString();
+      const { tenant, taskId, attempt } = timer.payload as TaskTimerPayload;
+      const meta = { correlationId: timer.id, causationId: null };
+      try {
+        if (timer.kind === TIMER_TASK_TIMEOUT) await this.handler.execute(tx, tenant, { type: 'TimeOut', data: { taskId, attempt }, now }, meta);
+        else if (timer.kind === TIMER_TASK_RETRY) await this.handler.execute(tx, tenant, { type: 'RetryDue', data: { taskId, attempt }, now }, meta);
+        else this.logger.warn(`unknown timer kind "${timer.kind}" (${timer.id}) dropped`);
+      } catch (error) {
+        // A refused timer command wrote nothing; dropping it is right (e.g. the task was removed).
+        if (!(error instanceof DomainError)) throw error;
+        this.logger.warn(`timer ${timer.id} refused: ${error.message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import type { JsonObject } from '@hive/contracts';
+
+/**
+ * A tenant's resource limiter (BeamClaw's ResourceLimiter), as pure data and
+ * checks. Two limits are enforced before a task is assigned: how many tasks a
+ * tenant may have assigned or running at once, and its token budget.
+ *
+ * Token accounting is reserve-then-settle:
+ * - At assignment the scheduler reserves an estimate of the task's tokens
+ *   (`estimateTaskTokens`: prompt size plus the output cap the task asks for).
+ *   A task is admitted only if the budget left after every open reservation
+ *   still covers its estimate, so many tasks assigned in one plan, or running
+ *   at once, cannot together spend past the budget by more than their
+ *   estimates were wrong.
+ * - On task.completed the reservation is released and the real usage
+ *   (promptTokens + completionTokens) is debited: the meter counts what
+ *   completed tasks consumed (the issue's "metered from the completed tasks").
+ * - On failure, timeout, cancellation or requeue the reservation is released
+ *   and nothing is debited: those events carry no token counts.
+ * A tenant over its budget keeps its tasks queued with the reason
+ * `token_budget_exhausted` until the budget is raised or renewed.
+ */
+export interface TenantQuota {
+  readonly tenant: string;
+  /** Most tasks the tenant may have assigned or running at once; unlimited when absent. */
+  readonly maxConcurrentTasks?: number;
+  /** Tokens the tenant may still spend: its budget minus what its completed tasks consumed; unlimited when absent. */
+  readonly tokenBudgetRemaining?: number;
+  /** Tasks of the tenant assigned or running now. */
+  readonly active: number;
+  /** Sum of the estimates reserved by the tenant's assigned and running tasks. */
+  readonly tokensReserved: number;
+}
+
+export type TenantWaitReason = 'tenant_concurrency_limit' | 'token_budget_exhausted';
+
+/** What a tenant without a quota record gets: no limits, nothing active. */
+export const unlimitedQuota = (tenant: string): TenantQuota => ({ tenant, active: 0, tokensReserved: 0 });
+
+/** Why a tenant may not start one more task of `estimatedTokens` now, or null when it may. */
+export function checkTenantAdmission(quota: TenantQuota, estimatedTokens: number): TenantWaitReason | null {
+  if (quota.maxConcurrentTasks !== undefined && quota.active >= quota.maxConcurrentTasks) return 'tenant_concurrency_limit';
+  if (quota.tokenBudgetRemaining !== undefined && quota.tokenBudgetRemaining - quota.tokensReserved < estimatedTokens) {
+    return 'token_budget_exhausted';
+  }
+  return null;
+}
+
+/** The quota after a task with this estimate was assigned. */
+export const reserveForTask = (quota: TenantQuota, estimatedTokens: number): TenantQuota => ({
+  ...quota,
+  active: quota.active + 1,
+  tokensReserved: quota.tokensReserved + estimatedTokens,
+});
+
+/** The quota after a task completed: its reservation released, its real usage debited. */
+export const settleCompletedTask = (
+  quota: TenantQuota,
+  reservedTokens: number,
+  usage: { readonly promptTokens: number; readonly completionTokens: number },
+): TenantQuota => ({
+  ...releaseReservation(quota, reservedTokens),
+  ...(quota.tokenBudgetRemaining === undefined
+    ? {}
+    : { tokenBudgetRemaining: quota.tokenBudgetRemaining - usage.promptTokens - usage.completionTokens }),
+});
+
+/** The quota after a task left its agent without completing (failed, timed out, cancelled, requeued). */
+export const releaseReservation = (quota: TenantQuota, reservedTokens: number): TenantQuota => ({
+  ...quota,
+  active: Math.max(0, quota.active - 1),
+  tokensReserved: Math.max(0, quota.tokensReserved - reservedTokens),
+});
+
+/** Output tokens reserved when the task does not cap its output. */
+export const DEFAULT_OUTPUT_TOKENS = 1024;
+
+/** About four characters per token for English text and code: an estimate, settled against real counts on completion. */
+const CHARS_PER_TOKEN = 4;
+
+/**
+ * Tokens a task is expected to use: its prompt (and system prompt) at ~4
+ * characters a token, plus the output cap it asks for (OpenAI `max_tokens`,
+ * Ollama `num_predict` at the top level or under `options`), or
+ * DEFAULT_OUTPUT_TOKENS.
+ */
+export function estimateTaskTokens(task: { readonly prompt: string; readonly system?: string; readonly payload?: JsonObject }): number {
+  const input = Math.ceil((task.prompt.length + (task.system?.length ?? 0)) / CHARS_PER_TOKEN);
+  return input + (outputCap(task.payload) ?? DEFAULT_OUTPUT_TOKENS);
+}
+
+function outputCap(payload: JsonObject | undefined): number | undefined {
+  if (!payload) return undefined;
+  const options = payload['options'];
+  const candidates = [
+    payload['max_tokens'],
+    payload['num_predict'],
+    typeof options === 'object' && options !== null ? (options as JsonObject)['num_predict'] : undefined,
+  ];
+  // num_predict -1 / -2 mean "unbounded" to Ollama: fall back to the default.
+  return candidates.find((value): value is number => typeof value === 'number' && Number.isInteger(value) && value > 0);
+}
