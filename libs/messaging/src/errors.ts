@@ -16,12 +16,14 @@ export class StaleConsumerError extends Error {
   }
 }
 
-const INFRA_PG_CODE = /^(08|53|57P0|58)/;
+// Connection (08), resources (53), shutdown (57P0), system (58), and serialization failure or deadlock (40001, 40P01):
+// a deadlock between two instances' transactions is nobody's message's fault and succeeds when tried again.
+const INFRA_PG_CODE = /^(08|53|57P0|58|40001$|40P01$)/;
 const INFRA_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
 
 /**
- * Infrastructure failures (database or broker unreachable) are not the
- * message's fault: the consumer waits and tries again for as long as it
+ * Infrastructure failures (database or broker unreachable, a transaction
+ * chosen as a deadlock victim) are not the message's fault: the consumer waits and tries again for as long as it
  * takes, and never dead-letters because of them.
  */
 export function isInfrastructureError(error: unknown): boolean {

@@ -91,11 +91,18 @@ export class TaskReadModel {
     return rows[0]?.depends_on ?? [];
   }
 
-  async dependants(db: Queryable, tenant: string, taskId: string): Promise<Array<{ taskId: string; dependsOn: string[] }>> {
-    const { rows } = await db.query<{ task_id: string; depends_on: string[] }>(
+  /**
+   * The pending tasks that wait on `taskId`, locked until the transaction ends. Two dependencies of
+   * one task finishing in concurrent transactions would otherwise each read the other as unfinished
+   * and leave the dependant pending forever (write skew): with the lock, the second waits for the
+   * first to commit and then reads both as they are, or finds the dependant no longer pending.
+   */
+  async dependants(tx: PoolClient, tenant: string, taskId: string): Promise<Array<{ taskId: string; dependsOn: string[] }>> {
+    const { rows } = await tx.query<{ task_id: string; depends_on: string[] }>(
       `SELECT t.task_id, t.depends_on FROM ${this.s}.task_dependencies d
        JOIN ${this.s}.tasks t ON t.tenant = d.tenant AND t.task_id = d.task_id
-       WHERE d.tenant = $1 AND d.depends_on = $2 AND t.status = 'pending'`,
+       WHERE d.tenant = $1 AND d.depends_on = $2 AND t.status = 'pending'
+       ORDER BY t.task_id FOR UPDATE OF t`,
       [tenant, taskId],
     );
     return rows.map((row) => ({ taskId: row.task_id, dependsOn: row.depends_on }));

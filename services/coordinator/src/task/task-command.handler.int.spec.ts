@@ -1,0 +1,116 @@
+import type { Pool, PoolClient } from 'pg';
+import type { CreateTaskData } from '@hive/contracts';
+import { hiveCatalogue } from '@hive/contracts';
+import { DurableTimers, migrateEventStore, PostgresEventStore } from '@hive/event-store';
+import { createTestEnvironment, waitFor, type TestEnvironment } from '@hive/testing';
+import { TaskCommandHandler } from './task-command.handler';
+import { TaskReadModel } from './task-read-model';
+
+/**
+ * The command handler's follow-ups against the real PostgreSQL, where two
+ * coordinator instances run commands for different tasks at the same time.
+ */
+describe('TaskCommandHandler (real PostgreSQL, concurrent transactions)', () => {
+  let env: TestEnvironment;
+  let schema: string;
+  let tasks: TaskReadModel;
+  let handler: TaskCommandHandler;
+  let round = 0;
+
+  const meta = { correlationId: 'c-1', causationId: null };
+  const spec = (taskId: string, dependsOn: string[] = []): CreateTaskData => ({
+    taskId, title: taskId, type: 'general', priority: 5, requiredCapabilities: [], prompt: 'p', dependsOn, timeoutMs: 60_000, maxRetries: 0,
+  });
+  const inTx = async <T>(pool: Pool, work: (tx: PoolClient) => Promise<T>): Promise<{ tx: PoolClient; value: T }> => {
+    const tx = await pool.connect();
+    await tx.query('BEGIN');
+    return { tx, value: await work(tx) };
+  };
+  const commit = async (tx: PoolClient) => {
+    await tx.query('COMMIT');
+    tx.release();
+  };
+  /**
+   * Runs `work` in a second transaction while `first` is still open, and commits `first` only once the
+   * second has either finished its work or is blocked on a lock `first` holds: the two really overlap.
+   */
+  const overlapping = async (first: PoolClient, work: (tx: PoolClient) => Promise<unknown>): Promise<void> => {
+    const tx = await env.pool.connect();
+    const pid = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    await tx.query('BEGIN');
+    let settled = false;
+    const done = work(tx).finally(() => { settled = true; });
+    await waitFor(async () => settled || (await env.pool.query(
+      `SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`, [pid])).rowCount === 1 || undefined,
+    { timeoutMs: 10_000, description: 'the second transaction to finish or wait on a lock' });
+    await commit(first);
+    await done;
+    await commit(tx);
+  };
+  const status = async (taskId: string) =>
+    (await env.pool.query<{ status: string }>(`SELECT status FROM "${schema}".tasks WHERE task_id = $1`, [taskId])).rows[0]?.status;
+
+  /** Creates the task and runs it to `running` on agent acacia, attempt 1. */
+  const running = async (taskId: string) => {
+    const { tx } = await inTx(env.pool, async (tx) => {
+      await handler.execute(tx, 'acme', { type: 'CreateTask', data: spec(taskId), dependencyStates: {} }, meta);
+      await handler.execute(tx, 'acme', { type: 'ScheduleAssignment', data: { taskId, agentId: 'acacia', attempt: 1 } }, meta);
+      await handler.execute(tx, 'acme', { type: 'StartTask', data: { taskId, agentId: 'acacia', attempt: 1, model: 'm' } }, meta);
+    });
+    await commit(tx);
+  };
+  const complete = (tx: PoolClient, taskId: string) => handler.execute(tx, 'acme', {
+    type: 'ReportCompleted',
+    data: { taskId, agentId: 'acacia', attempt: 1, model: 'm', result: 'ok', promptTokens: 1, completionTokens: 1, tokensPerSecond: 1, responseTimeMs: 1 },
+  }, meta);
+
+  beforeAll(async () => {
+    env = await createTestEnvironment();
+    schema = `${env.schemaPrefix}coordinator`;
+    await migrateEventStore(env.pool, schema);
+    tasks = new TaskReadModel(schema);
+    await tasks.migrate(env.pool);
+    await DurableTimers.migrate(env.pool, schema);
+    const store = new PostgresEventStore({ schema, source: 'coordinator', catalogue: hiveCatalogue, topicPrefix: env.topicPrefix });
+    const timers = new DurableTimers({ pool: env.pool, connectionString: env.databaseUrl, schema, onFire: async () => undefined });
+    handler = new TaskCommandHandler(store, tasks, timers, `hive_scheduler_${schema}`);
+  });
+  afterAll(() => env.cleanup());
+
+  it('makes a dependant ready when its two dependencies complete in concurrent transactions', async () => {
+    const [a1, a2, b] = ['a1', 'a2', 'b'].map((id) => `${id}-${++round}`);
+    await running(a1);
+    await running(a2);
+    const { tx: create } = await inTx(env.pool, async (tx) =>
+      handler.execute(tx, 'acme', { type: 'CreateTask', data: spec(b, [a1, a2]), dependencyStates: await tasks.dependencyStates(tx, 'acme', [a1, a2], true) }, meta));
+    await commit(create);
+    expect(await status(b)).toBe('pending');
+
+    // Each instance completes one dependency; neither sees the other's uncommitted completion.
+    const first = await inTx(env.pool, (tx) => complete(tx, a1));
+    await overlapping(first.tx, (tx) => complete(tx, a2));
+
+    expect(await status(a1)).toBe('completed');
+    expect(await status(a2)).toBe('completed');
+    expect(await status(b)).toBe('ready');
+  });
+
+  it('fails a dependant once, with the reason, when one dependency fails while the other completes concurrently', async () => {
+    const [a1, a2, b] = ['a1', 'a2', 'b'].map((id) => `${id}-${++round}`);
+    await running(a1);
+    await running(a2);
+    const { tx: create } = await inTx(env.pool, async (tx) =>
+      handler.execute(tx, 'acme', { type: 'CreateTask', data: spec(b, [a1, a2]), dependencyStates: await tasks.dependencyStates(tx, 'acme', [a1, a2], true) }, meta));
+    await commit(create);
+
+    const first = await inTx(env.pool, (tx) => complete(tx, a1));
+    await overlapping(first.tx, (tx) => handler.execute(tx, 'acme', {
+      type: 'ReportFailed', data: { taskId: a2, agentId: 'acacia', attempt: 1, reason: 'HTTP 500', retriable: false }, now: new Date().toISOString(),
+    }, meta));
+
+    expect(await status(b)).toBe('failed');
+    const { rows } = await env.pool.query<{ type: string }>(
+      `SELECT type FROM "${schema}".events WHERE stream_id LIKE $1 ORDER BY stream_version`, [`%${b}`]);
+    expect(rows.map((row) => row.type)).toEqual(['task.created', 'task.failed']);
+  });
+});
