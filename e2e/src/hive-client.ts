@@ -79,4 +79,14 @@ export class HiveKafkaClient {
     const all = (await this.events(Topics.taskEvents.name)) as Array<Envelope<string, { taskId: string; agentId?: string; attempt?: number }>>;
     return taskIds ? all.filter((e) => taskIds.has(e.data.taskId)) : all;
   }
+
+  /** Each agent's latest status from agent.status_changed (undefined until its first change). */
+  async agentStatuses(agentIds: ReadonlySet<string>): Promise<Array<string | undefined>> {
+    const latest = new Map<string, string>();
+    for (const event of await this.events(Topics.agentEvents.name)) {
+      const data = event.data as { agentId: string; to?: string };
+      if (event.type === 'agent.status_changed' && data.to) latest.set(data.agentId, data.to);
+    }
+    return [...agentIds].map((id) => latest.get(id));
+  }
 }

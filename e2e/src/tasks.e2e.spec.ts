@@ -162,4 +162,31 @@ describe('agents and tasks end to end (agent manager, coordinator, simulated age
     expect(completed[0].data.agentId).not.toBe(started.data.agentId);
     expect(events.map((e) => e.type)).toContain('task.failed');
   }, 150_000);
+
+  it('requeues a task whose agent goes offline mid-call (it hangs, it does not fail), without spending a retry', async () => {
+    const slow = { SIM_TOKENS_PER_SECOND: '20', SIM_RESPONSE_TOKENS: '400' };
+    const first = await register('frozen-a', 'deepseek-coder-v2', [{ name: 'frozen', proficiency: 1 }], 1, slow);
+    const second = await register('frozen-b', 'deepseek-coder-v2', [{ name: 'frozen', proficiency: 0.9 }], 1, { ...slow, SIM_RESPONSE_TOKENS: '8' });
+    await waitFor(async () => (await hive.agentStatuses(new Set(['frozen-a', 'frozen-b']))).every((s) => s === 'online') || undefined,
+      { timeoutMs: 20_000, description: 'both agents online' });
+    const spec = task({ requiredCapabilities: [{ name: 'frozen' }], maxRetries: 0, timeoutMs: 120_000 });
+    await hive.outcome(await create(spec));
+    const started = await waitFor(async () => (await hive.taskEvents(new Set([spec.taskId]))).find((e) => e.type === 'task.started'), { description: 'the task to start' });
+    const victim = started.data.agentId === 'frozen-a' ? first : second;
+    // A frozen process keeps its connections open: the call neither completes nor fails; only the health probes notice.
+    victim.child.kill('SIGSTOP');
+    try {
+      const events = await finished([spec.taskId], 60_000);
+      const types = events.map((e) => e.type);
+      expect(types).toContain('task.requeued');
+      expect(types).not.toContain('task.failed');
+      const completed = events.filter((e) => e.type === 'task.completed');
+      expect(completed).toHaveLength(1);
+      expect(completed[0].data.agentId).not.toBe(started.data.agentId);
+      const requeued = events.find((e) => e.type === 'task.requeued');
+      expect(requeued?.data).toMatchObject({ previousAgentId: started.data.agentId, reason: expect.stringContaining('went offline') });
+    } finally {
+      victim.child.kill('SIGKILL');
+    }
+  }, 150_000);
 });

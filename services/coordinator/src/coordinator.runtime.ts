@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { hiveCatalogue, Topics } from '@hive/contracts';
 import { DomainError, DurableTimers, type Timer } from '@hive/event-store';
@@ -6,6 +7,7 @@ import { CheckpointedConsumer, CommandProcessor, HiveEventing } from '@hive/mess
 import { ProjectionRunner } from '@hive/projections';
 import { AgentView } from './agents/agent-view';
 import { CoordinatorConfig } from './config/coordinator.config';
+import { inFlightOn } from './scheduling/agent-load';
 import { schedulerChannel, SchedulerService } from './scheduling/scheduler.service';
 import { taskCommandHandlers } from './task/handling-commands/task-commands.processor';
 import { TaskCommandHandler, TIMER_TASK_RETRY, TIMER_TASK_TIMEOUT, type TaskTimerPayload } from './task/task-command.handler';
@@ -31,7 +33,7 @@ export class CoordinatorRuntime implements OnApplicationBootstrap, OnModuleDestr
   constructor(private readonly eventing: HiveEventing, config: CoordinatorConfig) {
     const { schema, pool } = eventing;
     this.tasks = new TaskReadModel(schema);
-    this.agents = new AgentView(schema, schedulerChannel(schema));
+    this.agents = new AgentView(schema, schedulerChannel(schema), (tx, lost) => this.requeueLost(tx, lost));
     this.timers = new DurableTimers({ pool, connectionString: config.DATABASE_URL, schema, onFire: (timers, tx) => this.fire(timers, tx) });
     this.handler = new TaskCommandHandler(eventing.store, this.tasks, this.timers, schedulerChannel(schema));
     this.scheduler = new SchedulerService({
@@ -68,6 +70,17 @@ export class CoordinatorRuntime implements OnApplicationBootstrap, OnModuleDestr
     await this.timers.stop();
     await this.commands.stop();
     await this.projections.stop();
+  }
+
+  /** An agent went offline or was deregistered: every attempt it had in flight goes back to the queue. */
+  private async requeueLost(tx: PoolClient, lost: { tenant: string; agentId: string; at: string; reason: string }): Promise<void> {
+    const attempts = await inFlightOn(tx, this.eventing.schema, lost.tenant, lost.agentId, lost.at);
+    const now = new Date().toISOString();
+    for (const { tenant, taskId, attempt } of attempts) {
+      await this.handler.execute(tx, tenant, { type: 'Requeue', data: { taskId, agentId: lost.agentId, attempt, reason: lost.reason }, now },
+        { correlationId: randomUUID(), causationId: null });
+    }
+    if (attempts.length > 0) this.logger.log(`requeued ${attempts.length} task(s): ${lost.reason}`);
   }
 
   private async fire(timers: readonly Timer[], tx: PoolClient): Promise<void> {

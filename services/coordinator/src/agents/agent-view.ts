@@ -7,6 +7,8 @@ import type { SchedulableAgent } from '../scheduling/scheduling-policy';
 
 export { SHARED_AGENT_TENANT };
 
+export type AgentLostHandler = (tx: PoolClient, lost: { tenant: string; agentId: string; at: string; reason: string }) => Promise<void>;
+
 interface AgentRow {
   tenant: string;
   agent_id: string;
@@ -27,8 +29,16 @@ interface AgentRow {
 export class AgentView {
   private readonly table: string;
 
-  /** @param wakeChannel NOTIFY channel told when agents change (the scheduler's). */
-  constructor(private readonly schema: string, private readonly wakeChannel: string) {
+  /**
+   * @param wakeChannel NOTIFY channel told when agents change (the scheduler's).
+   * @param onAgentLost called in the projection's transaction when an agent goes offline or is
+   *   deregistered, at the event's time, before the view forgets it: its in-flight tasks are requeued there.
+   */
+  constructor(
+    private readonly schema: string,
+    private readonly wakeChannel: string,
+    private readonly onAgentLost: AgentLostHandler = async () => undefined,
+  ) {
     this.table = `${schemaIdent(schema)}.agents`;
   }
 
@@ -105,12 +115,16 @@ export class AgentView {
         }
         case 'agent.deregistered': {
           const data = envelope.data as AgentDeregisteredData;
+          await this.onAgentLost(tx, { tenant, agentId: data.agentId, at: envelope.occurredAt, reason: `agent ${data.agentId} was deregistered` });
           await tx.query(`DELETE FROM ${this.table} WHERE tenant = $1 AND agent_id = $2`, [tenant, data.agentId]);
           break;
         }
         case 'agent.status_changed': {
           const data = envelope.data as AgentStatusChangedData;
           await tx.query(`UPDATE ${this.table} SET status = $3 WHERE tenant = $1 AND agent_id = $2`, [tenant, data.agentId, data.to]);
+          if (data.to === 'offline' && data.from !== 'offline') {
+            await this.onAgentLost(tx, { tenant, agentId: data.agentId, at: envelope.occurredAt, reason: `agent ${data.agentId} went offline${data.reason ? `: ${data.reason}` : ''}` });
+          }
           break;
         }
         case 'agent.capabilities_detected': {

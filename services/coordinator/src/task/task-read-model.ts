@@ -38,6 +38,7 @@ export class TaskReadModel {
         updated_at        timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (tenant, task_id)
       );
+      ALTER TABLE ${this.s}.tasks ADD COLUMN IF NOT EXISTS assigned_at timestamptz;
       CREATE INDEX IF NOT EXISTS tasks_ready ON ${this.s}.tasks (priority DESC, sequence) WHERE status = 'ready';
       CREATE INDEX IF NOT EXISTS tasks_in_flight ON ${this.s}.tasks (agent_id) WHERE status IN ('assigned', 'running');
       CREATE TABLE IF NOT EXISTS ${this.s}.task_dependencies (
@@ -57,7 +58,8 @@ export class TaskReadModel {
       `INSERT INTO ${this.s}.tasks AS t (tenant, task_id, status, priority, required, model, agent_id, attempt, estimated_tokens, used_tokens, depends_on)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (tenant, task_id) DO UPDATE SET status = EXCLUDED.status, agent_id = EXCLUDED.agent_id, attempt = EXCLUDED.attempt,
-         used_tokens = EXCLUDED.used_tokens, updated_at = now()`,
+         used_tokens = EXCLUDED.used_tokens, updated_at = now(),
+         assigned_at = CASE WHEN EXCLUDED.status = 'assigned' AND t.status <> 'assigned' THEN now() ELSE t.assigned_at END`,
       [tenant, spec.taskId, state.status, spec.priority, JSON.stringify(spec.requiredCapabilities), spec.model ?? null, agentId, state.attempt,
         estimateTaskTokens(spec), used, spec.dependsOn],
     );
