@@ -56,6 +56,9 @@ import { WorkflowDeactivated } from '../events/workflow/workflow-deactivated.eve
 import { WorkflowImported } from '../events/workflow/workflow-imported.event';
 import { WorkflowVersionCreated } from '../events/workflow/workflow-version-created.event';
 import { CommandAccepted, CommandRejected } from '../results/command-result';
+import { ServiceMetricsSampled } from '../events/service/service-metrics-sampled.event';
+import { PerformanceSnapshot } from '../events/metrics/performance-snapshot.event';
+import { ClusterSnapshot } from '../events/metrics/cluster-snapshot.event';
 import { MessageCatalogue } from './message-catalogue';
 import type { MessageDefinition } from './message-definition';
 
@@ -104,6 +107,10 @@ export const hiveMessages: readonly MessageDefinition[] = [
   SystemAlert,
   SystemAlertResolved,
   SystemMaintenance,
+  // service telemetry (hive.service.telemetry) and monitor snapshots (hive.monitor.telemetry)
+  ServiceMetricsSampled,
+  PerformanceSnapshot,
+  ClusterSnapshot,
   // agent-manager commands
   RegisterAgent,
   UpdateAgent,

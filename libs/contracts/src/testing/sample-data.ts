@@ -51,6 +51,9 @@ import type { McpToolCallFailedData } from '../events/mcp/mcp-tool-call-failed.e
 import type { SystemAlertData } from '../events/system/system-alert.event';
 import type { SystemAlertResolvedData } from '../events/system/system-alert-resolved.event';
 import type { SystemMaintenanceData } from '../events/system/system-maintenance.event';
+import type { ServiceMetricsSampledData } from '../events/service/service-metrics-sampled.event';
+import type { PerformanceSnapshotData } from '../events/metrics/performance-snapshot.event';
+import type { ClusterSnapshotData } from '../events/metrics/cluster-snapshot.event';
 import type { CommandAcceptedData, CommandRejectedData } from '../results/command-result';
 
 const acacia = {
@@ -217,6 +220,26 @@ export const sampleData: Readonly<Record<string, object>> = {
     maintenanceId: 'mnt-1', phase: 'scheduled', scope: 'agent', target: 'walnut', message: 'Draining walnut for a driver upgrade',
     startsAt: '2025-07-07T02:00:00.000Z', endsAt: '2025-07-07T03:00:00.000Z',
   } satisfies SystemMaintenanceData,
+  'service.metrics_sampled@1': {
+    service: 'coordinator', instanceId: 'hive-1:4242', timestamp: AT, cpuUsage: 12.5, memoryUsage: 1.2, memoryRssBytes: 120_000_000,
+    heapUsedBytes: 60_000_000, eventLoopLagMs: 1.5, diskUsage: 41, networkRxBytesPerSecond: 2048, networkTxBytesPerSecond: 1024, uptimeSeconds: 3600,
+  } satisfies ServiceMetricsSampledData,
+  'metrics.performance_snapshot@1': {
+    at: AT, queueLength: 4, activeTasks: 3,
+    windows: [{
+      window: '5m', from: '2025-07-06T11:55:00.000Z', to: AT, tasksCreated: 120, tasksCompleted: 110, tasksFailed: 2, retries: 1,
+      successRate: 0.982, errorRate: 0.018, avgResponseTimeMs: 2300, tokensPerSecond: 18.5, completionTokens: 52_000, completedPerMinute: 22,
+      workflowExecutionsStarted: 4, workflowExecutionsCompleted: 3, workflowExecutionsFailed: 0,
+      agents: [{ agentId: 'acacia', tasksCompleted: 60, tasksFailed: 1, avgResponseTimeMs: 2100, tokensPerSecond: 19.1, successRate: 0.984 }],
+    }],
+  } satisfies PerformanceSnapshotData,
+  'metrics.cluster_snapshot@1': {
+    at: AT,
+    agents: { total: 3, online: 2, busy: 1, degraded: 0, offline: 0 },
+    tasks: { waiting: 2, queued: 4, assigned: 1, running: 3 },
+    alertsFiring: { info: 0, warning: 1, critical: 0 },
+    services: [{ service: 'coordinator', instanceId: 'hive-1:4242', lastSeenAt: AT, up: true, cpuUsage: 12.5, memoryRssBytes: 120_000_000 }],
+  } satisfies ClusterSnapshotData,
 
   'RegisterAgent@1': acacia,
   'UpdateAgent@1': { agentId: 'acacia', capabilities: [{ name: 'devops', proficiency: 0.97 }], hardware: { ramGb: 128 } } satisfies UpdateAgentData,

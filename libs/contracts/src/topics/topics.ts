@@ -38,6 +38,14 @@ export const Topics = {
     name: 'hive.agent.telemetry', partitions: 6, retentionMs: 3 * DAY_MS, cleanupPolicy: 'delete', deadLetter: false,
     description: 'High-volume health samples and performance figures; not domain events. Key: agent id.',
   },
+  serviceTelemetry: {
+    name: 'hive.service.telemetry', partitions: 3, retentionMs: 1 * DAY_MS, cleanupPolicy: 'delete', deadLetter: false,
+    description: 'Periodic process samples (cpu, memory, disk, network) of every service instance; not domain events. Key: service/instance.',
+  },
+  monitorTelemetry: {
+    name: 'hive.monitor.telemetry', partitions: 1, retentionMs: 1 * DAY_MS, cleanupPolicy: 'delete', deadLetter: false,
+    description: "The performance monitor's periodic snapshots (windowed performance, cluster status) for the gateway's read models. Key: snapshot kind and scope.",
+  },
   agentManagerCommands: commands('hive.agent-manager.commands', 'Commands owned by the agent manager. Key: agent id.'),
   coordinatorCommands: commands('hive.coordinator.commands', 'Commands owned by the coordinator. Key: task id.'),
   workflowEngineCommands: commands('hive.workflow-engine.commands', 'Commands owned by the workflow engine. Key: workflow or execution id.'),
