@@ -43,6 +43,7 @@ export * from './events/workflow/workflow-activated.event';
 export * from './events/workflow/workflow-deactivated.event';
 export * from './events/workflow/workflow-imported.event';
 export * from './events/workflow/workflow-version-created.event';
+export * from './events/workflow/workflow-webhook.data';
 export * from './events/execution/workflow-execution-cancelled.event';
 export * from './events/execution/workflow-execution-completed.event';
 export * from './events/execution/workflow-execution-failed.event';

@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import { defineMessage, type MessageOf } from '../../catalogue/message-definition';
 import { Topics } from '../../topics/topics';
 import { IsEntityId } from '../../validation/is-entity-id.decorator';
@@ -13,6 +13,9 @@ export class StartExecutionData {
 
   /** Version to run; the active version when absent. */
   @IsOptional() @IsInt() @Min(1) workflowVersion?: number;
+
+  /** Trigger node to start from (e.g. the webhook node that received the request); the first trigger when absent. */
+  @IsOptional() @IsString() @Length(1, 255) triggerNode?: string;
 
   /** Input handed to the trigger node. */
   @IsJsonObject() input!: JsonObject;
