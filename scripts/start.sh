@@ -43,6 +43,30 @@ for service in "${SERVICES[@]}"; do
   echo "  ${service}: $(grep -o 'health on [^)]*' "$log" | tail -1)"
 done
 
+# Three simulated agents stand in for LLM servers (HIVE_SIMULATED_AGENTS=0 skips them): acacia,
+# walnut and ironwood on 11501-11503, registered as shared agents of every tenant.
+if [ "${HIVE_SIMULATED_AGENTS:-1}" != "0" ]; then
+  pidfile=".hive/run/services/simulated-agents.pid"
+  log=".hive/logs/simulated-agents.log"
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    echo "  simulated agents: already running (pid $(cat "$pidfile"))"
+  else
+    : >"$log"
+    nohup node tools/simulated-agent/dist/main.js --preset standard >>"$log" 2>&1 &
+    echo $! >"$pidfile"
+    until [ "$(grep -c 'listening on' "$log")" -ge 3 ]; do
+      if ! kill -0 "$(cat "$pidfile")" 2>/dev/null || [ "$SECONDS" -gt "$deadline" ]; then
+        echo "the simulated agents did not start; last lines of ${log}:" >&2
+        tail -n 30 "$log" >&2
+        exit 1
+      fi
+      sleep 0.2
+    done
+    sed 's/^/  /' "$log"
+  fi
+  node tools/simulated-agent/dist/registering/register-standard-agents.js
+fi
+
 cat <<INFO
 
 Hive is running.
