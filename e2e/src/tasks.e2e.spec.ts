@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetterTopicName, type CreateTaskData, type RegisterAgentData } from '@hive/contracts';
+import { deadLetterTopicName, Topics, type CreateTaskData, type RegisterAgentData } from '@hive/contracts';
 import { createTestEnvironment, drainTopic, waitFor, type RunningProcess, type TestEnvironment } from '@hive/testing';
 import { HiveKafkaClient } from './hive-client';
 import { startService, startSimulatedAgent, type SimulatedAgentProcess } from './services';
@@ -69,6 +69,13 @@ describe('agents and tasks end to end (agent manager, coordinator, simulated age
     expect(completed.data).toMatchObject({ agentId: 'walnut', model: 'starcoder2:15b', completionTokens: 8 });
     expect(completed.data.result.length).toBeGreaterThan(0);
     expect(completed.data.promptTokens).toBeGreaterThan(0);
+  });
+
+  it('publishes each agent\'s health samples on the telemetry topic, not as domain events', async () => {
+    const sample = await waitFor(async () => (await hive.events(Topics.agentTelemetry.name)).find((e) => (e.data as { agentId: string }).agentId === 'walnut'),
+      { timeoutMs: 20_000, description: 'a health sample of walnut' });
+    expect(sample).toMatchObject({ type: 'agent.health_sampled', tenant: SHARED, data: { agentId: 'walnut', available: true } });
+    expect((await hive.events(Topics.agentEvents.name)).some((e) => e.type === 'agent.health_sampled')).toBe(false);
   });
 
   it('runs dependants only after their dependencies completed', async () => {

@@ -37,7 +37,9 @@ export class HealthMonitor {
       name: HealthMonitor.name,
       lease: { connectionString: options.connectionString, key: `hive-health.${eventing.schema}`, retryMs: 1_000 },
       onAcquire: async () => {
-        this.producer ??= this.eventing.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+        // Telemetry is best effort (a lost sample is replaced by the next round): no idempotence, leader ack only.
+        // (kafkajs refuses acks other than -1 on an idempotent producer, which once dropped every round's samples.)
+        this.producer ??= this.eventing.kafka.producer({ allowAutoTopicCreation: false });
         await this.producer.connect();
       },
       step: async () => {
