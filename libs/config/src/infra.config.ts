@@ -38,4 +38,9 @@ export class InfraConfig {
   @IsString()
   @IsNotEmpty()
   HIVE_INSTANCE_ID?: string = undefined;
+
+  /** How often each instance publishes its process sample (service.metrics_sampled); 0 turns it off. */
+  @IsInt()
+  @Min(0)
+  TELEMETRY_INTERVAL_MS: number = 10_000;
 }
