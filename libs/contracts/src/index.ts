@@ -15,6 +15,7 @@ export * from './events/agent/agent-profile-patch.data';
 export * from './events/agent/agent-profile.data';
 export * from './events/agent/agent-status.data';
 export * from './events/execution/node-output.data';
+export * from './events/execution/webhook-response.data';
 export * from './events/mcp/mcp-server-spec.data';
 export * from './events/mcp/mcp-server-status.data';
 export * from './events/system/alert-severity.data';

@@ -1,5 +1,5 @@
 import { DomainError, fold } from '@hive/event-store';
-import type { ImportWorkflowData } from '@hive/contracts';
+import type { ImportWorkflowData, JsonObject } from '@hive/contracts';
 import type { WorkflowCommand } from './workflow.commands';
 import { workflowDecider } from './workflow.decider';
 import type { WorkflowEvent } from './workflow.events';
@@ -15,9 +15,9 @@ const manualFlow = { nodes: [{ id: '1', name: 'Start', type: 'n8n-nodes-base.man
 
 const importData = (overrides: Partial<ImportWorkflowData> = {}): ImportWorkflowData =>
   ({ workflowId: 'wf1', name: 'Orders', n8nData: webhookFlow, ...overrides });
-const imported = (n8nData: object = webhookFlow, active = false): WorkflowEvent =>
+const imported = (n8nData: JsonObject = webhookFlow, active = false): WorkflowEvent =>
   ({ type: 'workflow.imported', data: { workflowId: 'wf1', name: 'Orders', version: 1, n8nData, active } });
-const versionCreated = (version: number, n8nData: object = webhookFlow): WorkflowEvent =>
+const versionCreated = (version: number, n8nData: JsonObject = webhookFlow): WorkflowEvent =>
   ({ type: 'workflow.version_created', data: { workflowId: 'wf1', version, previousVersion: version - 1, name: 'Orders', n8nData } });
 const webhooks = [{ path: 'orders', httpMethod: 'POST', responseMode: 'lastNode', nodeName: 'Webhook' }];
 const activated = (version: number, withWebhooks = true): WorkflowEvent => ({ type: 'workflow.activated', data: { workflowId: 'wf1', version, ...(withWebhooks ? { webhooks } : {}) } });

@@ -13,6 +13,9 @@ export class WorkflowExecutionStartedData {
   /** The workflow version this execution runs, fixed for its whole life. */
   @IsInt() @Min(1) workflowVersion!: number;
 
+  /** The trigger node the execution starts from (e.g. the webhook that was called); the first trigger when absent. */
+  @IsOptional() @IsString() @Length(1, 255) triggerNode?: string;
+
   /** Input data handed to the trigger node. */
   @IsJsonObject() input!: JsonObject;
 

@@ -1,9 +1,10 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsNumber, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsNumber, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { defineMessage, type MessageOf } from '../../catalogue/message-definition';
 import { Topics } from '../../topics/topics';
 import { IsEntityId } from '../../validation/is-entity-id.decorator';
 import { NodeOutputData } from './node-output.data';
+import { WebhookResponseData } from './webhook-response.data';
 
 export class WorkflowNodeCompletedData {
   @IsEntityId() executionId!: string;
@@ -27,6 +28,10 @@ export class WorkflowNodeCompletedData {
   @IsNumber() @Min(0) @Max(100) progress!: number;
 
   @IsNumber() @Min(0) durationMs!: number;
+
+  /** Set by a Respond to Webhook node: what the gateway answers the webhook's caller (responseMode responseNode). */
+  @IsOptional() @ValidateNested() @Type(() => WebhookResponseData)
+  response?: WebhookResponseData;
 }
 
 export const WorkflowNodeCompleted = defineMessage({
