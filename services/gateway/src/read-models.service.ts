@@ -3,20 +3,37 @@ import { hiveCatalogue } from '@hive/contracts';
 import { HiveEventing } from '@hive/messaging';
 import { ProjectionRunner } from '@hive/projections';
 import { agentsProjection } from './agents/agents.projection';
+import { alertsProjection } from './alerts/alerts.projection';
+import { signallingCatchUp } from './commands/caught-up';
+import { outcomesProjection } from './commands/outcomes.projection';
+import { executionsProjection } from './executions/executions.projection';
+import { mcpServersProjection } from './mcp/mcp-servers.projection';
+import { tasksProjection } from './tasks/tasks.projection';
+import { workflowsProjection } from './workflows/workflows.projection';
 
-/** Runs the gateway's read models. One consumer group per projection, shared by every gateway instance. */
+/**
+ * Runs the gateway's read models. One consumer group per projection, shared
+ * by every gateway instance (each event is applied once, by whichever
+ * instance holds its partition); each records which commands it has applied
+ * so any instance can answer read-your-writes.
+ */
 @Injectable()
 export class ReadModelsService implements OnApplicationBootstrap, OnModuleDestroy {
   readonly runner: ProjectionRunner;
 
   constructor(eventing: HiveEventing) {
+    const schema = eventing.schema;
     this.runner = new ProjectionRunner({
       kafka: eventing.kafka,
       pool: eventing.pool,
-      schema: eventing.schema,
+      schema,
       catalogue: hiveCatalogue,
       topicPrefix: eventing.topicPrefix,
-      projections: [agentsProjection(eventing.schema)],
+      projections: [
+        outcomesProjection(schema),
+        ...[tasksProjection(schema), agentsProjection(schema), workflowsProjection(schema), executionsProjection(schema),
+          alertsProjection(schema), mcpServersProjection(schema)].map((projection) => signallingCatchUp(schema, projection)),
+      ],
     });
   }
 
