@@ -94,7 +94,7 @@ export class ExecutionDriver {
         this.failExecution(`execution timed out after ${String(this.workflow.settings.executionTimeout)} s (settings.executionTimeout)`);
         break;
       }
-      const next = this.runnable().find((name) => mode === 'all' || this.effectiveKind(name) !== 'sandboxed');
+      const next = this.runnable().find((name) => mode === 'all' || ['trigger', 'inline'].includes(this.effectiveKind(name)));
       if (next === undefined) break;
       const effect = this.startNode(next);
       if (effect) started.push(effect);
@@ -119,6 +119,27 @@ export class ExecutionDriver {
     }
     const items = node.type === NodeTypes.wait ? run.inputs[0] ?? [] : result.items;
     this.nodeCompleted(node, run, { outputs: [items] });
+  }
+
+  /**
+   * Effects recorded as started but not completed (after a restart, or started
+   * by another instance): their specs again, from the inputs they started with.
+   */
+  inFlightEffects(): StartedEffect[] {
+    const out: StartedEffect[] = [];
+    for (const name of this.current.running) {
+      if (this.effectiveKind(name) !== 'effect') continue;
+      const node = this.nodeOf(name);
+      const run = this.current.runs.get(name)?.at(-1);
+      if (!run || run.status !== 'running') continue;
+      try {
+        const spec = prepareEffect(this.contextFor(node, run.runIndex, run.inputs), this.workflow, this.current.attempt, this.deps.effects);
+        out.push({ node: name, runIndex: run.runIndex, attempt: this.current.attempt, spec, retry: retryOf(node) });
+      } catch (error) {
+        this.nodeFailed(node, run, messageOf(error), false);
+      }
+    }
+    return out;
   }
 
   cancel(reason: string): void {
@@ -216,10 +237,7 @@ export class ExecutionDriver {
       return undefined;
     }
     if (spec) {
-      const retry = node.retryOnFail === true
-        ? { tries: Math.min(5, Math.max(2, node.maxTries ?? 3)), waitMs: Math.min(5_000, Math.max(0, node.waitBetweenTries ?? 1_000)) }
-        : { tries: 1, waitMs: 0 };
-      return { node: name, runIndex, attempt, spec, retry };
+      return { node: name, runIndex, attempt, spec, retry: retryOf(node) };
     }
     const inputs = this.inputsFor(node, run);
     const tries = node.retryOnFail === true ? Math.min(5, Math.max(2, node.maxTries ?? 3)) : 1;
@@ -349,6 +367,10 @@ export class ExecutionDriver {
     });
   }
 }
+
+const retryOf = (node: N8nNode): StartedEffect['retry'] => (node.retryOnFail === true
+  ? { tries: Math.min(5, Math.max(2, node.maxTries ?? 3)), waitMs: Math.min(5_000, Math.max(0, node.waitBetweenTries ?? 1_000)) }
+  : { tries: 1, waitMs: 0 });
 
 const isItem = (value: JsonObject): boolean => typeof value['json'] === 'object' && value['json'] !== null && Object.keys(value).every((k) => ['json', 'binary', 'pairedItem'].includes(k));
 
