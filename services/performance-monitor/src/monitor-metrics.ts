@@ -39,7 +39,7 @@ export class MonitorMetrics {
     this.pointsWritten = new Counter({ name: 'hive_metrics_points_written_total', help: 'Points written to the metrics store.', registers });
     this.pointsDropped = new Counter({ name: 'hive_metrics_points_dropped_total', help: 'Points dropped because the write buffer was full (oldest first).', registers });
     this.pointsBuffered = new Gauge({ name: 'hive_metrics_points_buffered', help: 'Points waiting to be written to the metrics store.', registers });
-    this.lagSeconds = new Gauge({ name: 'hive_monitor_lag_seconds', help: 'Now minus the event time of the last event the monitor applied.', registers });
+    this.lagSeconds = new Gauge({ name: 'hive_monitor_lag_seconds', help: 'For the last batch applied: seconds between the newest event time in it and the moment it was applied (the monitor\'s lag behind the event stream).', registers });
   }
 
   update(reading: MonitorReading, firing: Readonly<Record<AlertSeverity, number>> | undefined): void {

@@ -51,7 +51,7 @@ export class MonitorRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     this.metrics = new MonitorMetrics(registry);
     this.projection = new MonitorProjection(schema);
     this.writer = new BufferedMetricsWriter({
-      transport: new InfluxLineTransport({ url: config.INFLUX_URL, token: config.INFLUX_TOKEN, org: config.INFLUX_ORG, bucket: config.INFLUX_BUCKET }),
+      transport: new InfluxLineTransport({ url: config.INFLUX_URL, token: config.INFLUX_TOKEN, org: config.INFLUX_ORG, bucket: config.INFLUX_BUCKET, maxBatchLines: config.METRICS_BATCH_SIZE }),
       maxBufferedLines: config.METRICS_BUFFER_MAX_POINTS, batchSize: config.METRICS_BATCH_SIZE, flushIntervalMs: config.METRICS_FLUSH_INTERVAL_MS,
       onWritten: (n) => this.metrics.pointsWritten.inc(n), onDropped: (n) => this.metrics.pointsDropped.inc(n),
     });

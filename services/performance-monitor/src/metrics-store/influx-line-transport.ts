@@ -7,6 +7,8 @@ export interface InfluxTransportOptions {
   readonly org: string;
   readonly bucket: string;
   readonly timeoutMs?: number;
+  /** The largest batch {@link send} is given (the client preallocates its batch). */
+  readonly maxBatchLines: number;
 }
 
 /**
@@ -22,10 +24,10 @@ export class InfluxLineTransport implements LineTransport {
   constructor(options: InfluxTransportOptions) {
     const influx = new InfluxDB({ url: options.url, token: options.token, timeout: options.timeoutMs ?? 10_000 });
     this.writeApi = influx.getWriteApi(options.org, options.bucket, 'ns', {
-      batchSize: Number.MAX_SAFE_INTEGER,
+      // Larger than any batch we send, so the client never splits or flushes on its own.
+      batchSize: options.maxBatchLines + 1,
       flushInterval: 0,
       maxRetries: 0,
-      maxBufferLines: Number.MAX_SAFE_INTEGER,
       gzipThreshold: 64 * 1024,
       // Hand the failure to the caller (the flush promise rejects) rather than to the client's retry buffer.
       writeFailed: (error) => Promise.reject(error),
