@@ -6,7 +6,7 @@ import { schemaIdent, type Queryable } from '@hive/event-store';
 import type { ConsumedMessage } from '@hive/messaging';
 import type { Projection } from '@hive/projections';
 
-export const agentsTable = (schema: string): string => `${schemaIdent(schema)}.agent_view`;
+export const agentsTable = (schema: string): string => `${schemaIdent(schema)}.agents`;
 
 const PATCHABLE: ReadonlyArray<[keyof AgentUpdatedData, string]> = [
   ['name', 'name'], ['endpoint', 'endpoint'], ['model', 'model'], ['provider', 'provider'], ['capabilities', 'capabilities'], ['hardware', 'hardware'],
@@ -21,12 +21,14 @@ export function agentsProjection(schema: string): Projection {
     version: 2,
     topics: [Topics.agentEvents.name],
     init: async (db: Queryable) => {
+      // Version 1 created the first columns; later ones are added in place (the version bump rebuilds the rows).
       await db.query(`CREATE SCHEMA IF NOT EXISTS ${schemaIdent(schema)};
         CREATE TABLE IF NOT EXISTS ${table} (
           tenant text NOT NULL, agent_id text NOT NULL, name text NOT NULL, endpoint text NOT NULL, model text NOT NULL, provider text NOT NULL,
-          capabilities jsonb NOT NULL, hardware jsonb, performance_targets jsonb, max_concurrent integer NOT NULL, specialization text,
-          status text NOT NULL, status_reason text, last_benchmark jsonb, registered_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
-          deregistered_at timestamptz, PRIMARY KEY (tenant, agent_id))`);
+          capabilities jsonb NOT NULL, hardware jsonb, performance_targets jsonb, max_concurrent integer NOT NULL, status text NOT NULL,
+          registered_at timestamptz NOT NULL, PRIMARY KEY (tenant, agent_id));
+        ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS specialization text, ADD COLUMN IF NOT EXISTS status_reason text,
+          ADD COLUMN IF NOT EXISTS last_benchmark jsonb, ADD COLUMN IF NOT EXISTS updated_at timestamptz, ADD COLUMN IF NOT EXISTS deregistered_at timestamptz`);
     },
     handle: async (messages: readonly ConsumedMessage[], tx: PoolClient) => {
       for (const { envelope } of messages) {

@@ -29,7 +29,7 @@ const agentView = (row: Record<string, unknown>): AgentView => ({
   capabilities: row['capabilities'], hardware: row['hardware'] ?? null, performanceTargets: row['performance_targets'] ?? null,
   maxConcurrent: Number(row['max_concurrent']), specialization: (row['specialization'] as string | null) ?? null, status: String(row['status']),
   statusReason: (row['status_reason'] as string | null) ?? null, lastBenchmark: row['last_benchmark'] ?? null, shared: row['tenant'] === SHARED_AGENT_TENANT,
-  registeredAt: (row['registered_at'] as Date).toISOString(), updatedAt: (row['updated_at'] as Date).toISOString(),
+  registeredAt: (row['registered_at'] as Date).toISOString(), updatedAt: ((row['updated_at'] ?? row['registered_at']) as Date).toISOString(),
 });
 
 /** Agents a tenant sees: its own, and the platform's shared agents (read-only for other tenants). */
