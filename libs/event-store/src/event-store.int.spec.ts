@@ -103,4 +103,47 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
     expect(all.map((e) => e.streamId)).toEqual(['slow', 'fast']);
     expect(await lateStore.readAll(env.pool, all[1].cursor, 100)).toEqual([]);
   });
+
+  describe('appendMany and readStreams (batch handlers)', () => {
+    const withMeta = (counterId: string, by = 1, correlationId = 'c-1') => ({ ...increment(counterId, by), meta: { tenant: 'acme', correlationId, causationId: null } });
+    const outboxCount = async () => (await env.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".outbox`)).rows[0].n;
+
+    it('appends to new and existing streams in one statement, each event with its own metadata, and queues the extra messages', async () => {
+      const [a, b] = [`counter-${randomUUID()}`, `counter-${randomUUID()}`];
+      await store.appendToStream(env.pool, b, [increment(b)], { ...meta, expectedVersion: 0 });
+      const before = await outboxCount();
+      const results = await store.appendMany(env.pool, [
+        { streamId: a, expectedVersion: 0, events: [withMeta(a, 1, 'first'), withMeta(a, 2, 'second')] },
+        { streamId: b, expectedVersion: 1, events: [withMeta(b, 5, 'third')] },
+      ], [{ topic: 'hive.command.results', key: 'k', envelope: { id: randomUUID(), type: 'command.accepted', version: 1, source: 'test', tenant: 'acme', occurredAt: new Date().toISOString(), correlationId: 'x', causationId: null, data: {} } }]);
+      expect(results.get(a)?.nextVersion).toBe(2);
+      expect(results.get(b)?.nextVersion).toBe(2);
+      const reads = await store.readStreams(env.pool, [a, b, `missing-${randomUUID()}`]);
+      expect(reads.get(a)?.events.map((e) => [e.streamVersion, e.envelope.correlationId, (e.envelope.data as { by: number }).by])).toEqual([[1, 'first', 1], [2, 'second', 2]]);
+      expect(reads.get(b)?.events.map((e) => e.streamVersion)).toEqual([1, 2]);
+      expect([...reads.values()].map((read) => read.version)).toEqual([2, 2, 0]);
+      expect(await outboxCount()).toBe(before + 4);
+    });
+
+    it('writes nothing to the outbox and throws ConcurrencyError naming the stream when one stream moved meanwhile', async () => {
+      const [a, b] = [`counter-${randomUUID()}`, `counter-${randomUUID()}`];
+      await store.appendToStream(env.pool, b, [increment(b), increment(b)], { ...meta, expectedVersion: 0 });
+      const before = await outboxCount();
+      const tx = await env.pool.connect();
+      try {
+        await tx.query('BEGIN');
+        const attempt = store.appendMany(tx, [
+          { streamId: a, expectedVersion: 0, events: [withMeta(a)] },
+          { streamId: b, expectedVersion: 1, events: [withMeta(b)] },
+        ]);
+        await expect(attempt).rejects.toBeInstanceOf(ConcurrencyError);
+        await expect(attempt).rejects.toMatchObject({ streamId: b, expectedVersion: 1, actualVersion: 2 });
+        expect(await outboxCount()).toBe(before);
+        await tx.query('ROLLBACK');
+      } finally {
+        tx.release();
+      }
+      expect((await store.readStream(env.pool, a)).version).toBe(0);
+    });
+  });
 });

@@ -38,6 +38,24 @@ export interface AppendOptions {
   readonly extraMessages?: readonly OutboxMessage[];
 }
 
+/** The metadata of one event in a multi-stream append: each command's events carry their own. */
+export interface EventMeta {
+  readonly tenant: string;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** One stream's share of {@link PostgresEventStore.appendMany}. */
+export interface StreamAppend {
+  readonly streamId: string;
+  /** The version the events were decided at; 0 creates the stream. */
+  readonly expectedVersion: number;
+  /** Kafka key for the stream's events; defaults to the stream id. */
+  readonly key?: string;
+  readonly events: ReadonlyArray<NewEvent & { readonly meta: EventMeta }>;
+}
+
 export interface AppendResult {
   /** The stream's version after the append. */
   readonly nextVersion: number;
@@ -89,6 +107,7 @@ interface EventRow {
 export class PostgresEventStore {
   private readonly s: string;
   private readonly appendSql: Record<'create' | 'at' | 'any', string>;
+  private readonly appendManySql: string;
   private readonly topicPrefix: string;
   private readonly validate: boolean;
 
@@ -122,6 +141,35 @@ export class PostgresEventStore {
       SELECT stream.version, $2::int AS expected, pg_notify($6, '') AS notified
       FROM stream`;
     this.appendSql = { create: statement(guards.create), at: statement(guards.at), any: statement(guards.any) };
+    // $1 streams [{stream_id, expected, count}], $2 events, $3 outbox, $4 channels to notify.
+    // Every stream must move from its expected version or the outbox rows are not queued and the
+    // caller gets a ConcurrencyError (and must roll back: events of the streams that did move were written).
+    this.appendManySql = `
+      WITH input AS (
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(stream_id text, expected int, count int)
+      ), created AS (
+        INSERT INTO ${s}.streams (stream_id, version) SELECT stream_id, count FROM input WHERE expected = 0
+        ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id, version
+      ), updated AS (
+        UPDATE ${s}.streams st SET version = st.version + i.count, updated_at = now() FROM input i
+        WHERE i.expected > 0 AND st.stream_id = i.stream_id AND st.version = i.expected RETURNING st.stream_id, st.version
+      ), moved AS (
+        SELECT stream_id FROM created UNION ALL SELECT stream_id FROM updated
+      ), appended AS (
+        INSERT INTO ${s}.events (stream_id, stream_version, id, type, version, tenant, data, metadata, occurred_at)
+        SELECT e.stream_id, i.expected + e.ordinal, e.id, e.type, e.version, e.tenant, e.data, e.metadata, e.occurred_at
+        FROM jsonb_to_recordset($2::jsonb) AS e(stream_id text, ordinal int, id uuid, type text, version int, tenant text, data jsonb, metadata jsonb, occurred_at timestamptz)
+        JOIN input i USING (stream_id) JOIN moved m USING (stream_id)
+        RETURNING 1
+      ), queued AS (
+        INSERT INTO ${s}.outbox (topic, key, value, headers)
+        SELECT o.topic, o.key, o.value, o.headers FROM jsonb_to_recordset($3::jsonb) AS o(n int, topic text, key text, value text, headers jsonb)
+        WHERE (SELECT count(*) FROM moved) = (SELECT count(*) FROM input)
+        ORDER BY o.n
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM input)::int AS wanted, (SELECT array_agg(stream_id) FROM moved) AS moved_ids,
+             (SELECT count(*) FROM (SELECT pg_notify(c, '') FROM unnest($4::text[]) AS c) AS n)::int AS notified`;
   }
 
   get schema(): string {
@@ -170,6 +218,78 @@ export class PostgresEventStore {
       throw new ConcurrencyError(streamId, options.expectedVersion, await this.currentVersion(db, streamId));
     }
     return { nextVersion: result.rows[0].version, envelopes };
+  }
+
+  /**
+   * Appends to many streams in one statement, each at the version its events were decided at, with
+   * extra messages (e.g. command results) queued after them, and NOTIFY on the relay's channel and
+   * any others given. For batch handlers: the round trips no longer grow with the batch. On a
+   * conflict it throws ConcurrencyError naming the first stream that did not move; the caller must
+   * roll back the transaction (or savepoint).
+   */
+  async appendMany(db: Queryable, appends: readonly StreamAppend[], extraMessages: readonly OutboxMessage[] = [], notify: readonly string[] = []): Promise<Map<string, AppendResult>> {
+    const results = new Map<string, AppendResult>();
+    if (appends.length === 0 && extraMessages.length === 0) return results;
+    const now = new Date().toISOString();
+    const streams: unknown[] = [];
+    const rows: unknown[] = [];
+    const outbox: unknown[] = [];
+    for (const append of appends) {
+      if (append.events.length === 0) continue;
+      if (results.has(append.streamId)) throw new Error(`stream ${append.streamId} appears twice in one appendMany`);
+      const key = append.key ?? append.streamId;
+      const envelopes: Envelope[] = [];
+      append.events.forEach((event, index) => {
+        const version = event.version ?? 1;
+        const definition = this.validate ? this.options.catalogue.checkData(event.type, version, event.data) : this.options.catalogue.find(event.type, version);
+        if (!definition) throw new Error(`event ${event.type} v${version} is not in the catalogue`);
+        const { tenant, correlationId, causationId } = event.meta;
+        const envelope: Envelope = {
+          id: event.id ?? randomUUID(), type: event.type, version, source: this.options.source, tenant,
+          occurredAt: event.occurredAt ?? now, correlationId, causationId, data: event.data,
+        };
+        envelopes.push(envelope);
+        rows.push({
+          stream_id: append.streamId, ordinal: index + 1, id: envelope.id, type: envelope.type, version, tenant, data: envelope.data,
+          metadata: { source: this.options.source, correlationId, causationId }, occurred_at: envelope.occurredAt,
+        });
+        outbox.push({ n: outbox.length, topic: this.topicPrefix + definition.topic, key, value: JSON.stringify(envelope), headers: { ...event.meta.headers, ...typeHeaders(envelope) } });
+      });
+      streams.push({ stream_id: append.streamId, expected: append.expectedVersion, count: append.events.length });
+      results.set(append.streamId, { nextVersion: append.expectedVersion + append.events.length, envelopes });
+    }
+    for (const message of extraMessages) {
+      outbox.push({ n: outbox.length, topic: this.topicPrefix + message.topic, key: message.key, value: JSON.stringify(message.envelope), headers: { ...message.headers, ...typeHeaders(message.envelope) } });
+    }
+    const result = await db.query<{ moved: number; wanted: number; moved_ids: string[] | null }>(this.appendManySql, [
+      JSON.stringify(streams), JSON.stringify(rows), JSON.stringify(outbox), [outboxChannel(this.options.schema), ...notify],
+    ]);
+    const { moved, wanted, moved_ids: movedIds } = result.rows[0];
+    if (moved !== wanted) {
+      const movedSet = new Set(movedIds ?? []);
+      const stale = appends.find((append) => append.events.length > 0 && !movedSet.has(append.streamId));
+      if (!stale) throw new Error('appendMany: a stream did not move but none is missing');
+      throw new ConcurrencyError(stale.streamId, stale.expectedVersion, await this.currentVersion(db, stale.streamId));
+    }
+    return results;
+  }
+
+  /** Reads many streams in one query; a stream that does not exist reads as version 0, no events. */
+  async readStreams(db: Queryable, streamIds: readonly string[]): Promise<Map<string, StreamRead>> {
+    const reads = new Map<string, { version: number; events: RecordedEvent[] }>(streamIds.map((id) => [id, { version: 0, events: [] }]));
+    if (streamIds.length === 0) return reads;
+    const result = await db.query<EventRow>(
+      `SELECT global_position, stream_id, stream_version, id, type, version, tenant, data, metadata, occurred_at
+       FROM ${this.s}.events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`,
+      [streamIds],
+    );
+    for (const row of result.rows) {
+      const read = reads.get(row.stream_id);
+      if (!read) continue;
+      read.events.push(toRecorded(row));
+      read.version = row.stream_version;
+    }
+    return reads;
   }
 
   /** Queues messages for publication without appending events (e.g. the rejection of a command). */

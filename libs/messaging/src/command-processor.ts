@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { CommandAccepted, CommandRejected, type CommandRejectedData, type Envelope } from '@hive/contracts';
-import { DomainError, type PostgresEventStore } from '@hive/event-store';
+import { DomainError, type OutboxMessage, type PostgresEventStore } from '@hive/event-store';
 import type { BatchHandler, ConsumedMessage } from './checkpointed-consumer';
 import { FatalMessageError } from './errors';
 
@@ -13,6 +13,13 @@ export interface CommandAcceptance {
 
 /** Applies one command inside the consumer's transaction; throws DomainError to refuse it. */
 export type CommandHandlerFn = (command: Envelope, tx: PoolClient) => Promise<CommandAcceptance>;
+
+/**
+ * Applies a whole batch of commands inside the consumer's transaction, for services that can decide
+ * many commands with a few round trips: one outcome per command, in order, a DomainError for each
+ * refused one. Throwing fails the batch (the consumer then applies it message by message).
+ */
+export type BatchCommandHandlerFn = (commands: readonly Envelope[], tx: PoolClient) => Promise<Array<CommandAcceptance | DomainError>>;
 
 const resultEnvelope = <T>(command: Envelope, source: string, type: string, data: T): Envelope<string, T> => ({
   id: randomUUID(), type, version: 1, source, tenant: command.tenant, occurredAt: new Date().toISOString(),
@@ -32,28 +39,45 @@ export class CommandProcessor implements BatchHandler {
     private readonly store: PostgresEventStore,
     private readonly source: string,
     private readonly handlers: Readonly<Record<string, CommandHandlerFn>>,
+    private readonly batch?: BatchCommandHandlerFn,
   ) {}
 
   async handle(messages: readonly ConsumedMessage[], tx: PoolClient): Promise<void> {
-    for (const { envelope: command } of messages) {
+    const commands = messages.map((message) => message.envelope);
+    const outcomes = this.batch ? await this.batch(commands, tx) : await this.oneByOne(commands, tx);
+    // Every outcome of the batch in one round trip.
+    await this.store.enqueue(tx, commands.map((command, index) => this.result(command, outcomes[index])));
+  }
+
+  private async oneByOne(commands: readonly Envelope[], tx: PoolClient): Promise<Array<CommandAcceptance | DomainError>> {
+    const outcomes: Array<CommandAcceptance | DomainError> = [];
+    for (const command of commands) {
       const handler = this.handlers[command.type];
       if (!handler) throw new FatalMessageError(`${this.source} has no handler for command "${command.type}"`);
       try {
-        const accepted = await handler(command, tx);
-        await this.store.enqueue(tx, [{
-          topic: CommandAccepted.topic, key: command.id,
-          envelope: resultEnvelope(command, this.source, CommandAccepted.type, { commandId: command.id, commandType: command.type, ...accepted }),
-        }]);
+        outcomes.push(await handler(command, tx));
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        this.logger.log(`${command.type} ${command.id} rejected (${error.code}): ${error.message}`);
-        const data: CommandRejectedData = {
-          commandId: command.id, commandType: command.type, aggregateId: aggregateIdOf(command), code: error.code, reason: error.message,
-          ...(error.details.length > 0 ? { details: [...error.details] } : {}),
-        };
-        await this.store.enqueue(tx, [{ topic: CommandRejected.topic, key: command.id, envelope: resultEnvelope(command, this.source, CommandRejected.type, data) }]);
+        outcomes.push(error);
       }
     }
+    return outcomes;
+  }
+
+  private result(command: Envelope, outcome: CommandAcceptance | DomainError | undefined): OutboxMessage {
+    if (outcome === undefined) throw new Error(`no outcome for command ${command.type} ${command.id}`);
+    if (!(outcome instanceof DomainError)) {
+      return {
+        topic: CommandAccepted.topic, key: command.id,
+        envelope: resultEnvelope(command, this.source, CommandAccepted.type, { commandId: command.id, commandType: command.type, ...outcome }),
+      };
+    }
+    this.logger.log(`${command.type} ${command.id} rejected (${outcome.code}): ${outcome.message}`);
+    const data: CommandRejectedData = {
+      commandId: command.id, commandType: command.type, aggregateId: aggregateIdOf(command), code: outcome.code, reason: outcome.message,
+      ...(outcome.details.length > 0 ? { details: [...outcome.details] } : {}),
+    };
+    return { topic: CommandRejected.topic, key: command.id, envelope: resultEnvelope(command, this.source, CommandRejected.type, data) };
   }
 }
 

@@ -2,15 +2,15 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { hiveCatalogue, Topics } from '@hive/contracts';
-import { DomainError, DurableTimers, type Timer } from '@hive/event-store';
+import { DurableTimers, type Timer } from '@hive/event-store';
 import { CheckpointedConsumer, CommandProcessor, HiveEventing } from '@hive/messaging';
 import { ProjectionRunner } from '@hive/projections';
 import { AgentView } from './agents/agent-view';
 import { CoordinatorConfig } from './config/coordinator.config';
 import { inFlightOn } from './scheduling/agent-load';
 import { schedulerChannel, SchedulerService } from './scheduling/scheduler.service';
-import { taskCommandHandlers } from './task/handling-commands/task-commands.processor';
-import { TaskCommandHandler, TIMER_TASK_RETRY, TIMER_TASK_TIMEOUT, type TaskTimerPayload } from './task/task-command.handler';
+import { taskCommandBatch } from './task/handling-commands/task-commands.processor';
+import { TaskCommandHandler, TIMER_TASK_RETRY, TIMER_TASK_TIMEOUT, type TaskBatchItem, type TaskTimerPayload } from './task/task-command.handler';
 import { TaskReadModel } from './task/task-read-model';
 
 /**
@@ -49,7 +49,7 @@ export class CoordinatorRuntime implements OnApplicationBootstrap, OnModuleDestr
       pool,
       checkpoints: eventing.checkpoints,
       catalogue: hiveCatalogue,
-      handler: new CommandProcessor(eventing.store, 'coordinator', taskCommandHandlers(this.handler, this.tasks, this.agents, schema)),
+      handler: new CommandProcessor(eventing.store, 'coordinator', {}, taskCommandBatch(this.handler, this.agents, schema)),
     });
     this.projections = new ProjectionRunner({
       kafka: eventing.kafka, pool, schema, catalogue: hiveCatalogue, topicPrefix: eventing.topicPrefix, projections: [this.agents.projection()],
@@ -76,28 +76,28 @@ export class CoordinatorRuntime implements OnApplicationBootstrap, OnModuleDestr
   private async requeueLost(tx: PoolClient, lost: { tenant: string; agentId: string; at: string; reason: string }): Promise<void> {
     const attempts = await inFlightOn(tx, this.eventing.schema, lost.tenant, lost.agentId, lost.at);
     const now = new Date().toISOString();
-    for (const { tenant, taskId, attempt } of attempts) {
-      await this.handler.execute(tx, tenant, { type: 'Requeue', data: { taskId, agentId: lost.agentId, attempt, reason: lost.reason }, now },
-        { correlationId: randomUUID(), causationId: null });
-    }
+    const meta = { correlationId: randomUUID(), causationId: null };
+    const results = await this.handler.executeBatch(tx, attempts.map(({ tenant, taskId, attempt }) => ({
+      tenant, command: { type: 'Requeue' as const, data: { taskId, agentId: lost.agentId, attempt, reason: lost.reason }, now }, meta,
+    })));
+    for (const result of results) if (!result.ok) this.logger.warn(`requeue refused: ${result.error.message}`);
     if (attempts.length > 0) this.logger.log(`requeued ${attempts.length} task(s): ${lost.reason}`);
   }
 
   private async fire(timers: readonly Timer[], tx: PoolClient): Promise<void> {
+    const items: TaskBatchItem[] = [];
     for (const timer of timers) {
       // Timers fire by the database's clock; never let this instance's clock make a due timer look early.
       const now = new Date(Math.max(Date.now(), timer.dueAt.getTime())).toISOString();
       const { tenant, taskId, attempt } = timer.payload as TaskTimerPayload;
       const meta = { correlationId: timer.id, causationId: null };
-      try {
-        if (timer.kind === TIMER_TASK_TIMEOUT) await this.handler.execute(tx, tenant, { type: 'TimeOut', data: { taskId, attempt }, now }, meta);
-        else if (timer.kind === TIMER_TASK_RETRY) await this.handler.execute(tx, tenant, { type: 'RetryDue', data: { taskId, attempt }, now }, meta);
-        else this.logger.warn(`unknown timer kind "${timer.kind}" (${timer.id}) dropped`);
-      } catch (error) {
-        // A refused timer command wrote nothing; dropping it is right (e.g. the task was removed).
-        if (!(error instanceof DomainError)) throw error;
-        this.logger.warn(`timer ${timer.id} refused: ${error.message}`);
-      }
+      if (timer.kind === TIMER_TASK_TIMEOUT) items.push({ tenant, command: { type: 'TimeOut', data: { taskId, attempt }, now }, meta });
+      else if (timer.kind === TIMER_TASK_RETRY) items.push({ tenant, command: { type: 'RetryDue', data: { taskId, attempt }, now }, meta });
+      else this.logger.warn(`unknown timer kind "${timer.kind}" (${timer.id}) dropped`);
+    }
+    // A refused timer command wrote nothing; dropping it is right (e.g. the task was removed).
+    for (const [index, result] of (await this.handler.executeBatch(tx, items)).entries()) {
+      if (!result.ok) this.logger.warn(`timer ${items[index].meta.correlationId} refused: ${result.error.message}`);
     }
   }
 }

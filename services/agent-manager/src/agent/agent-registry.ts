@@ -72,6 +72,36 @@ export class AgentRegistry {
   }
 
   /** The agent a task of `tenant` was assigned to: the tenant's own agent of that id, else the shared one. */
+  /**
+   * Which of the given (task tenant, agent id) pairs name an agent of this service: the tenant's own,
+   * or a shared one. Answers the keys `tenant/agentId` of the pairs that do, in one query.
+   */
+  async managedAmong(db: Queryable, pairs: ReadonlyArray<{ tenant: string; agentId: string }>, sharedTenant: string): Promise<Set<string>> {
+    if (pairs.length === 0) return new Set();
+    const { rows } = await db.query<{ tenant: string; agent_id: string }>(
+      `SELECT DISTINCT p.tenant, p.agent_id FROM unnest($1::text[], $2::text[]) AS p(tenant, agent_id)
+       WHERE EXISTS (SELECT 1 FROM ${this.table} a WHERE a.agent_id = p.agent_id AND a.tenant IN (p.tenant, $3))`,
+      [pairs.map((pair) => pair.tenant), pairs.map((pair) => pair.agentId), sharedTenant],
+    );
+    return new Set(rows.map((row) => `${row.tenant}/${row.agent_id}`));
+  }
+
+  /**
+   * The agent each (task tenant, agent id) pair runs on: the tenant's own agent of that id, else the
+   * shared one. Keyed `tenant/agentId`; pairs without an agent are missing. One query for all.
+   */
+  async forTasks(db: Queryable, pairs: ReadonlyArray<{ tenant: string; agentId: string }>, sharedTenant: string): Promise<Map<string, ManagedAgent>> {
+    if (pairs.length === 0) return new Map();
+    const { rows } = await db.query<Row & { task_tenant: string }>(
+      `SELECT DISTINCT ON (p.tenant, p.agent_id) p.tenant AS task_tenant, a.*
+       FROM unnest($1::text[], $2::text[]) AS p(tenant, agent_id)
+       JOIN ${this.table} a ON a.agent_id = p.agent_id AND a.tenant IN (p.tenant, $3)
+       ORDER BY p.tenant, p.agent_id, (a.tenant = p.tenant) DESC`,
+      [pairs.map((pair) => pair.tenant), pairs.map((pair) => pair.agentId), sharedTenant],
+    );
+    return new Map(rows.map((row) => [`${row.task_tenant}/${row.agent_id}`, toAgent(row)]));
+  }
+
   async forTask(db: Queryable, tenant: string, agentId: string, sharedTenant: string): Promise<ManagedAgent | undefined> {
     const { rows } = await db.query<Row>(
       `SELECT * FROM ${this.table} WHERE agent_id = $2 AND tenant IN ($1, $3) ORDER BY (tenant = $1) DESC LIMIT 1`,

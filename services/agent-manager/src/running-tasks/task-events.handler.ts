@@ -4,7 +4,7 @@ import {
 } from '@hive/contracts';
 import type { BatchHandler, ConsumedMessage } from '@hive/messaging';
 import type { AgentRegistry } from '../agent/agent-registry';
-import type { TaskRunsRepository, TaskSpec } from './task-runs.repository';
+import type { NewRun, TaskRunsRepository, TaskSpec } from './task-runs.repository';
 
 export interface RunEnded {
   readonly tenant: string;
@@ -27,6 +27,14 @@ export class TaskEventsHandler implements BatchHandler {
   async handle(messages: readonly ConsumedMessage[], tx: PoolClient): Promise<void> {
     const specs: TaskSpec[] = [];
     const ended: RunEnded[] = [];
+    let assigned: NewRun[] = [];
+    // Specs before the runs that need them, and the runs before an event that may end them: order kept, one write per kind.
+    const writeRuns = async () => {
+      await this.runs.saveSpecs(tx, specs.splice(0));
+      const managed = await this.registry.managedAmong(tx, assigned, SHARED_AGENT_TENANT);
+      await this.runs.addRuns(tx, assigned.filter((run) => managed.has(`${run.tenant}/${run.agentId}`)));
+      assigned = [];
+    };
     for (const { envelope } of messages) {
       const tenant = envelope.tenant;
       switch (envelope.type) {
@@ -36,15 +44,14 @@ export class TaskEventsHandler implements BatchHandler {
           break;
         }
         case 'task.assigned': {
-          if (specs.length > 0) await this.runs.saveSpecs(tx, specs.splice(0));
           const data = envelope.data as TaskAssignedData;
-          const agent = await this.registry.forTask(tx, tenant, data.agentId, SHARED_AGENT_TENANT);
-          if (agent) await this.runs.addRun(tx, { tenant, taskId: data.taskId, attempt: data.attempt, agentId: data.agentId, correlationId: envelope.correlationId, causationId: envelope.id });
+          assigned.push({ tenant, taskId: data.taskId, attempt: data.attempt, agentId: data.agentId, correlationId: envelope.correlationId, causationId: envelope.id });
           break;
         }
         case 'task.cancelled':
         case 'task.timed_out':
         case 'task.requeued': {
+          if (assigned.length > 0) await writeRuns();
           const data = envelope.data as TaskCancelledData | TaskTimedOutData | TaskRequeuedData;
           const attempts = await this.runs.endRuns(tx, tenant, data.taskId);
           if (attempts.length > 0) ended.push({ tenant, taskId: data.taskId, attempts, reason: envelope.type });
@@ -54,7 +61,7 @@ export class TaskEventsHandler implements BatchHandler {
           break;
       }
     }
-    await this.runs.saveSpecs(tx, specs);
+    await writeRuns();
     // Only after the whole batch committed are the aborts real: the consumer drains `ended` in afterCommit.
     this.ended.push(...ended);
   }

@@ -5,10 +5,11 @@ import {
   type Envelope, type MessageDefinition,
 } from '@hive/contracts';
 import type { HiveEventing } from '@hive/messaging';
-import type { AgentRegistry } from '../agent/agent-registry';
+import type { AgentRegistry, ManagedAgent } from '../agent/agent-registry';
 import { createProvider } from '../providers/create-provider';
 import { ProviderError, ProviderErrorCode } from '../providers/provider-error';
-import type { ClaimedRun, TaskRunsRepository } from './task-runs.repository';
+import { RunReports } from './run-reports';
+import { runKey, type ClaimedRun, type TaskRunsRepository } from './task-runs.repository';
 
 const PROGRESS_EVERY_MS = 1_000;
 
@@ -16,7 +17,7 @@ const PROGRESS_EVERY_MS = 1_000;
  * Runs claimed task attempts against their agent's endpoint and reports
  * each step to the coordinator (ReportTaskStarted, throttled
  * ReportTaskProgress, ReportTaskCompleted or ReportTaskFailed) through the
- * outbox. A cancelled, timed-out or requeued attempt is aborted: its
+ * outbox, group-committed (RunReports). A cancelled, timed-out or requeued attempt is aborted: its
  * provider call is cancelled and it reports nothing more.
  */
 export class TaskRunner {
@@ -26,13 +27,16 @@ export class TaskRunner {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly reports: RunReports;
 
   constructor(
     private readonly eventing: HiveEventing,
     private readonly runs: TaskRunsRepository,
     private readonly registry: AgentRegistry,
     private readonly maxInFlight = 512,
-  ) {}
+  ) {
+    this.reports = new RunReports(eventing, runs);
+  }
 
   get running(): number {
     return this.inFlight.size;
@@ -78,7 +82,8 @@ export class TaskRunner {
         const room = this.maxInFlight - this.inFlight.size;
         if (room <= 0) return;
         const claimed = await this.runs.claim(this.eventing.pool, room);
-        for (const run of claimed) void this.execute(run);
+        const agents = await this.registry.forTasks(this.eventing.pool, claimed.map((run) => ({ tenant: run.tenant, agentId: run.agentId })), SHARED_AGENT_TENANT);
+        for (const run of claimed) void this.execute(run, agents.get(`${run.tenant}/${run.agentId}`));
         if (claimed.length < room) return;
       }
     } catch (error) {
@@ -86,13 +91,12 @@ export class TaskRunner {
     }
   }
 
-  private async execute(run: ClaimedRun): Promise<void> {
+  private async execute(run: ClaimedRun, agent: ManagedAgent | undefined): Promise<void> {
     const key = runKey(run.tenant, run.taskId, run.attempt);
     const controller = new AbortController();
     this.inFlight.set(key, controller);
     const base = { taskId: run.taskId, agentId: run.agentId, attempt: run.attempt };
     try {
-      const agent = await this.registry.forTask(this.eventing.pool, run.tenant, run.agentId, SHARED_AGENT_TENANT);
       if (!agent) {
         await this.finish(run, ReportTaskFailed, { ...base, reason: `agent "${run.agentId}" is not registered`, retriable: true });
         return;
@@ -133,23 +137,13 @@ export class TaskRunner {
     }
   }
 
-  /** Ends the run and sends its final report in one transaction; nothing is sent if the run was ended meanwhile. */
+  /** Ends the run and sends its final report together; nothing is sent if the run was ended meanwhile. */
   private async finish(run: ClaimedRun, definition: MessageDefinition, data: object): Promise<void> {
-    const tx = await this.eventing.pool.connect();
-    try {
-      await tx.query('BEGIN');
-      if (await this.runs.finish(tx, run)) await this.eventing.store.enqueue(tx, [this.message(run, definition, data)]);
-      await tx.query('COMMIT');
-    } catch (error) {
-      await tx.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      tx.release();
-    }
+    await this.reports.send(run, this.message(run, definition, data), true);
   }
 
   private async report(run: ClaimedRun, definition: MessageDefinition, data: object): Promise<void> {
-    await this.eventing.store.enqueue(this.eventing.pool, [this.message(run, definition, data)]);
+    await this.reports.send(run, this.message(run, definition, data), false);
   }
 
   private message(run: ClaimedRun, definition: MessageDefinition, data: object) {
@@ -160,5 +154,3 @@ export class TaskRunner {
     return { topic: Topics.coordinatorCommands.name, key: run.taskId, envelope };
   }
 }
-
-const runKey = (tenant: string, taskId: string, attempt: number): string => `${tenant}/${taskId}/${attempt}`;

@@ -12,6 +12,17 @@ export interface TaskSpec {
   readonly timeoutMs: number;
 }
 
+export interface NewRun {
+  readonly tenant: string;
+  readonly taskId: string;
+  readonly attempt: number;
+  readonly agentId: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+}
+
+export const runKey = (tenant: string, taskId: string, attempt: number): string => `${tenant}/${taskId}/${attempt}`;
+
 export interface ClaimedRun extends TaskSpec {
   readonly attempt: number;
   readonly agentId: string;
@@ -56,11 +67,16 @@ export class TaskRunsRepository {
     );
   }
 
-  async addRun(tx: PoolClient, run: { tenant: string; taskId: string; attempt: number; agentId: string; correlationId: string; causationId: string }): Promise<void> {
+  async addRuns(tx: PoolClient, runs: ReadonlyArray<NewRun>): Promise<void> {
+    if (runs.length === 0) return;
     await tx.query(
-      `INSERT INTO ${this.s}.task_runs (tenant, task_id, attempt, agent_id, state, correlation_id, causation_id) VALUES ($1, $2, $3, $4, 'pending', $5, $6)
+      `INSERT INTO ${this.s}.task_runs (tenant, task_id, attempt, agent_id, state, correlation_id, causation_id)
+       SELECT tenant, task_id, attempt, agent_id, 'pending', correlation_id, causation_id
+       FROM jsonb_to_recordset($1::jsonb) AS r(tenant text, task_id text, attempt int, agent_id text, correlation_id text, causation_id text)
        ON CONFLICT DO NOTHING`,
-      [run.tenant, run.taskId, run.attempt, run.agentId, run.correlationId, run.causationId],
+      [JSON.stringify(runs.map((run) => ({
+        tenant: run.tenant, task_id: run.taskId, attempt: run.attempt, agent_id: run.agentId, correlation_id: run.correlationId, causation_id: run.causationId,
+      })))],
     );
   }
 
@@ -92,12 +108,16 @@ export class TaskRunsRepository {
     }));
   }
 
-  /** Marks a run done; false when it was already ended (cancelled meanwhile). */
-  async finish(tx: PoolClient, run: Pick<ClaimedRun, 'tenant' | 'taskId' | 'attempt'>): Promise<boolean> {
-    const result = await tx.query(
-      `UPDATE ${this.s}.task_runs SET state = 'done', updated_at = now() WHERE tenant = $1 AND task_id = $2 AND attempt = $3 AND state = 'running'`,
-      [run.tenant, run.taskId, run.attempt],
+  /** Marks runs done; answers the keys (`tenant/taskId/attempt`) of those that were still running (not ended meanwhile). */
+  async finishMany(tx: PoolClient, runs: ReadonlyArray<Pick<ClaimedRun, 'tenant' | 'taskId' | 'attempt'>>): Promise<Set<string>> {
+    if (runs.length === 0) return new Set();
+    const { rows } = await tx.query<{ tenant: string; task_id: string; attempt: number }>(
+      `UPDATE ${this.s}.task_runs r SET state = 'done', updated_at = now()
+       FROM unnest($1::text[], $2::text[], $3::int[]) AS f(tenant, task_id, attempt)
+       WHERE r.tenant = f.tenant AND r.task_id = f.task_id AND r.attempt = f.attempt AND r.state = 'running'
+       RETURNING r.tenant, r.task_id, r.attempt`,
+      [runs.map((run) => run.tenant), runs.map((run) => run.taskId), runs.map((run) => run.attempt)],
     );
-    return (result.rowCount ?? 0) > 0;
+    return new Set(rows.map((row) => runKey(row.tenant, row.task_id, row.attempt)));
   }
 }

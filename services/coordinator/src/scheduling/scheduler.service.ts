@@ -90,12 +90,15 @@ export class SchedulerService {
       });
       const schedulable: SchedulableAgent[] = agents.map((agent) => ({ ...agent, active: active.get(`${agent.tenant}/${agent.agentId}`) ?? 0 }));
       const plan = planAssignments({ tasks: ready, agents: schedulable, tenants });
-      const correlationId = randomUUID();
-      for (const assignment of plan.assignments) {
-        await this.options.handler.execute(tx, assignment.tenant, {
-          type: 'ScheduleAssignment', data: { taskId: assignment.taskId, agentId: assignment.agentId, attempt: assignment.attempt },
-        }, { correlationId, causationId: null });
-      }
+      const meta = { correlationId: randomUUID(), causationId: null };
+      // The whole round's assignments are decided and appended together, a few round trips whatever their number.
+      const results = await this.options.handler.executeBatch(tx, plan.assignments.map((assignment) => ({
+        tenant: assignment.tenant, meta,
+        command: { type: 'ScheduleAssignment' as const, data: { taskId: assignment.taskId, agentId: assignment.agentId, attempt: assignment.attempt } },
+      })));
+      const refused = results.find((result) => !result.ok);
+      // The plan only holds ready tasks read in this transaction: a refusal means the table and the streams disagree.
+      if (refused && !refused.ok) throw refused.error;
       await tx.query('COMMIT');
       this.assignedTotal += plan.assignments.length;
       this.lastWaiting = new Map(plan.waiting.map((waiting) => [waiting.taskId, waiting.reason]));

@@ -3,7 +3,7 @@ import type { CreateTaskData } from '@hive/contracts';
 import { hiveCatalogue } from '@hive/contracts';
 import { DurableTimers, migrateEventStore, PostgresEventStore } from '@hive/event-store';
 import { createTestEnvironment, waitFor, type TestEnvironment } from '@hive/testing';
-import { TaskCommandHandler } from './task-command.handler';
+import { TaskCommandHandler, type TaskBatchItem } from './task-command.handler';
 import { TaskReadModel } from './task-read-model';
 
 /**
@@ -53,7 +53,7 @@ describe('TaskCommandHandler (real PostgreSQL, concurrent transactions)', () => 
   /** Creates the task and runs it to `running` on agent acacia, attempt 1. */
   const running = async (taskId: string) => {
     const { tx } = await inTx(env.pool, async (tx) => {
-      await handler.execute(tx, 'acme', { type: 'CreateTask', data: spec(taskId), dependencyStates: {} }, meta);
+      await handler.execute(tx, 'acme', { type: 'CreateTask', data: spec(taskId) }, meta);
       await handler.execute(tx, 'acme', { type: 'ScheduleAssignment', data: { taskId, agentId: 'acacia', attempt: 1 } }, meta);
       await handler.execute(tx, 'acme', { type: 'StartTask', data: { taskId, agentId: 'acacia', attempt: 1, model: 'm' } }, meta);
     });
@@ -82,7 +82,7 @@ describe('TaskCommandHandler (real PostgreSQL, concurrent transactions)', () => 
     await running(a1);
     await running(a2);
     const { tx: create } = await inTx(env.pool, async (tx) =>
-      handler.execute(tx, 'acme', { type: 'CreateTask', data: spec(b, [a1, a2]), dependencyStates: await tasks.dependencyStates(tx, 'acme', [a1, a2], true) }, meta));
+      handler.execute(tx, 'acme', { type: 'CreateTask', data: spec(b, [a1, a2]) }, meta));
     await commit(create);
     expect(await status(b)).toBe('pending');
 
@@ -100,7 +100,7 @@ describe('TaskCommandHandler (real PostgreSQL, concurrent transactions)', () => 
     await running(a1);
     await running(a2);
     const { tx: create } = await inTx(env.pool, async (tx) =>
-      handler.execute(tx, 'acme', { type: 'CreateTask', data: spec(b, [a1, a2]), dependencyStates: await tasks.dependencyStates(tx, 'acme', [a1, a2], true) }, meta));
+      handler.execute(tx, 'acme', { type: 'CreateTask', data: spec(b, [a1, a2]) }, meta));
     await commit(create);
 
     const first = await inTx(env.pool, (tx) => complete(tx, a1));
@@ -112,5 +112,67 @@ describe('TaskCommandHandler (real PostgreSQL, concurrent transactions)', () => 
     const { rows } = await env.pool.query<{ type: string }>(
       `SELECT type FROM "${schema}".events WHERE stream_id LIKE $1 ORDER BY stream_version`, [`%${b}`]);
     expect(rows.map((row) => row.type)).toEqual(['task.created', 'task.failed']);
+  });
+
+  describe('batches', () => {
+    const item = (command: TaskBatchItem['command'], tenant = 'acme'): TaskBatchItem => ({ tenant, command, meta });
+    const batch = async (items: TaskBatchItem[]) => {
+      const { tx, value } = await inTx(env.pool, (tx) => handler.executeBatch(tx, items));
+      await commit(tx);
+      return value;
+    };
+    const timers = async (taskId: string) =>
+      (await env.pool.query<{ kind: string }>(`SELECT kind FROM "${schema}".timers WHERE id LIKE $1 ORDER BY kind`, [`%/${taskId}`])).rows.map((row) => row.kind);
+    const types = async (taskId: string) =>
+      (await env.pool.query<{ type: string }>(`SELECT type FROM "${schema}".events WHERE stream_id = $1 ORDER BY stream_version`, [`task-acme-${taskId}`])).rows.map((row) => row.type);
+
+    it('decides each command on what the earlier ones in the batch decided, and releases a dependant created in the same batch', async () => {
+      const [a, b] = ['a', 'b'].map((id) => `${id}-${++round}`);
+      const results = await batch([
+        item({ type: 'CreateTask', data: spec(a) }),
+        item({ type: 'CreateTask', data: spec(b, [a]) }),
+        item({ type: 'ScheduleAssignment', data: { taskId: a, agentId: 'acacia', attempt: 1 } }),
+        item({ type: 'StartTask', data: { taskId: a, agentId: 'acacia', attempt: 1, model: 'm' } }),
+      ]);
+      expect(results.map((result) => result.ok)).toEqual([true, true, true, true]);
+      expect(await status(a)).toBe('running');
+      expect(await status(b)).toBe('pending');
+      expect(await timers(a)).toEqual(['task.timeout']);
+
+      const [c] = ['c'].map((id) => `${id}-${++round}`);
+      await batch([
+        item({ type: 'CreateTask', data: spec(c, [a]) }),
+        item({ type: 'ReportCompleted', data: { taskId: a, agentId: 'acacia', attempt: 1, model: 'm', result: 'ok', promptTokens: 1, completionTokens: 1, tokensPerSecond: 1, responseTimeMs: 1 } }),
+      ]);
+      expect(await status(a)).toBe('completed');
+      expect(await status(b)).toBe('ready');
+      expect(await status(c)).toBe('ready');
+      expect(await types(c)).toEqual(['task.created', 'task.ready']);
+      expect(await timers(a)).toEqual([]);
+    });
+
+    it('refuses one command with its reason and still applies the others', async () => {
+      const [a, b] = ['a', 'b'].map((id) => `${id}-${++round}`);
+      const results = await batch([
+        item({ type: 'CreateTask', data: spec(a) }),
+        item({ type: 'CreateTask', data: spec(b, ['no-such-task']) }),
+        item({ type: 'CancelTask', data: { taskId: a, reason: 'not needed' } }),
+      ]);
+      expect(results[0]).toMatchObject({ ok: true });
+      expect(results[1]).toMatchObject({ ok: false, error: { code: 'invalid', message: expect.stringContaining('unknown dependencies: "no-such-task"') } });
+      expect(results[2]).toMatchObject({ ok: true, version: 3, state: { status: 'cancelled' } });
+      expect(await status(b)).toBeUndefined();
+      expect(await types(b)).toEqual([]);
+    });
+
+    it('takes a chain of dependants down with a failed task, each with the reason', async () => {
+      const [a, b, c] = ['a', 'b', 'c'].map((id) => `${id}-${++round}`);
+      await running(a);
+      await batch([item({ type: 'CreateTask', data: spec(b, [a]) }), item({ type: 'CreateTask', data: spec(c, [b]) })]);
+      await batch([item({ type: 'ReportFailed', data: { taskId: a, agentId: 'acacia', attempt: 1, reason: 'HTTP 500', retriable: false }, now: new Date().toISOString() })]);
+      expect([await status(a), await status(b), await status(c)]).toEqual(['failed', 'failed', 'failed']);
+      const { rows } = await env.pool.query<{ data: { reason: string } }>(`SELECT data FROM "${schema}".events WHERE stream_id = $1 AND type = 'task.failed'`, [`task-acme-${c}`]);
+      expect(rows[0].data.reason).toContain(b);
+    });
   });
 });

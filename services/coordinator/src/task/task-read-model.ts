@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import { schemaIdent, type Queryable } from '@hive/event-store';
 import { estimateTaskTokens } from '../scheduling/tenant-limits';
 import type { ReadyTask } from '../scheduling/scheduling-policy';
-import type { DependencyStates, DependencyStatus } from './task.commands';
+import type { DependencyStatus } from './task.commands';
 import type { TaskState } from './task.decider';
 
 type KnownTask = Exclude<TaskState, { status: 'none' }>;
@@ -49,65 +49,76 @@ export class TaskReadModel {
       );`);
   }
 
-  /** Writes a task's state after a decision. */
-  async save(tx: PoolClient, tenant: string, state: KnownTask, created: boolean): Promise<void> {
-    const spec = state.spec;
-    const agentId = 'agentId' in state ? (state.agentId ?? null) : null;
-    const used = state.status === 'completed' ? state.promptTokens + state.completionTokens : 0;
+  /**
+   * Writes the states of many tasks after a batch of decisions, in one statement: each row is the
+   * task's final state in the batch, `created` adds its dependency edges, `assigned` stamps assigned_at.
+   */
+  async saveMany(tx: PoolClient, saves: ReadonlyArray<{ tenant: string; state: KnownTask; created: boolean; assigned: boolean }>): Promise<void> {
+    if (saves.length === 0) return;
+    const rows = saves.map(({ tenant, state, created, assigned }) => ({
+      tenant, task_id: state.spec.taskId, status: state.status, priority: state.spec.priority, required: state.spec.requiredCapabilities,
+      model: state.spec.model ?? null, agent_id: 'agentId' in state ? (state.agentId ?? null) : null, attempt: state.attempt,
+      estimated_tokens: estimateTaskTokens(state.spec), used_tokens: state.status === 'completed' ? state.promptTokens + state.completionTokens : 0,
+      depends_on: state.spec.dependsOn, assigned, created,
+    }));
     await tx.query(
-      `INSERT INTO ${this.s}.tasks AS t (tenant, task_id, status, priority, required, model, agent_id, attempt, estimated_tokens, used_tokens, depends_on)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (tenant, task_id) DO UPDATE SET status = EXCLUDED.status, agent_id = EXCLUDED.agent_id, attempt = EXCLUDED.attempt,
-         used_tokens = EXCLUDED.used_tokens, updated_at = now(),
-         assigned_at = CASE WHEN EXCLUDED.status = 'assigned' AND t.status <> 'assigned' THEN now() ELSE t.assigned_at END`,
-      [tenant, spec.taskId, state.status, spec.priority, JSON.stringify(spec.requiredCapabilities), spec.model ?? null, agentId, state.attempt,
-        estimateTaskTokens(spec), used, spec.dependsOn],
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(tenant text, task_id text, status text, priority int, required jsonb, model text,
+           agent_id text, attempt int, estimated_tokens int, used_tokens int, depends_on text[], assigned boolean, created boolean)
+       ), saved AS (
+         INSERT INTO ${this.s}.tasks AS t (tenant, task_id, status, priority, required, model, agent_id, attempt, estimated_tokens, used_tokens, depends_on, assigned_at)
+         SELECT tenant, task_id, status, priority, required, model, agent_id, attempt, estimated_tokens, used_tokens, depends_on, CASE WHEN assigned THEN now() END
+         FROM input
+         ON CONFLICT (tenant, task_id) DO UPDATE SET status = EXCLUDED.status, agent_id = EXCLUDED.agent_id, attempt = EXCLUDED.attempt,
+           used_tokens = EXCLUDED.used_tokens, updated_at = now(), assigned_at = COALESCE(EXCLUDED.assigned_at, t.assigned_at)
+         RETURNING 1
+       ), edges AS (
+         INSERT INTO ${this.s}.task_dependencies (tenant, depends_on, task_id)
+         SELECT tenant, unnest(depends_on), task_id FROM input WHERE created
+         ON CONFLICT DO NOTHING RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM saved) AS saved, (SELECT count(*) FROM edges) AS edges`,
+      [JSON.stringify(rows)],
     );
-    if (created && spec.dependsOn.length > 0) {
-      await tx.query(
-        `INSERT INTO ${this.s}.task_dependencies (tenant, depends_on, task_id) SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING`,
-        [tenant, spec.dependsOn, spec.taskId],
-      );
-    }
   }
 
   /**
-   * How each of the given tasks stands, for the decider; missing ids do not exist (in this tenant).
-   * With `lock`, the rows are share-locked until the transaction ends: a dependency finishing
-   * concurrently either commits first (and is read as finished) or waits until the new dependant
-   * is committed (and then finds it), so no dependant is left pending forever.
+   * How the given tasks stand, for the decider (a task missing from the answer does not exist). With
+   * `lock`, the rows are share-locked until the transaction ends: a dependency finishing concurrently
+   * either commits first (and is read as finished) or waits until the new dependant is committed (and
+   * then finds it), so no dependant is left pending forever.
    */
-  async dependencyStates(db: Queryable, tenant: string, taskIds: readonly string[], lock = false): Promise<DependencyStates> {
-    if (taskIds.length === 0) return {};
-    const { rows } = await db.query<{ task_id: string; status: string }>(
-      `SELECT task_id, status FROM ${this.s}.tasks WHERE tenant = $1 AND task_id = ANY($2::text[]) ORDER BY task_id${lock ? ' FOR SHARE' : ''}`,
-      [tenant, taskIds],
+  async statesOf(tx: PoolClient, wanted: ReadonlyArray<{ tenant: string; taskIds: readonly string[] }>, lock: boolean): Promise<Array<{ tenant: string; taskId: string; status: DependencyStatus }>> {
+    const tenants = wanted.flatMap(({ tenant, taskIds }) => taskIds.map(() => tenant));
+    const ids = wanted.flatMap(({ taskIds }) => taskIds);
+    if (ids.length === 0) return [];
+    const { rows } = await tx.query<{ tenant: string; task_id: string; status: string }>(
+      `SELECT t.tenant, t.task_id, t.status FROM ${this.s}.tasks t
+       WHERE (t.tenant, t.task_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+       ORDER BY t.tenant, t.task_id${lock ? ' FOR SHARE' : ''}`,
+      [tenants, ids],
     );
-    const states: Record<string, DependencyStatus> = {};
-    for (const row of rows) states[row.task_id] = toDependencyStatus(row.status);
-    return states;
-  }
-
-  async dependsOn(db: Queryable, tenant: string, taskId: string): Promise<string[]> {
-    const { rows } = await db.query<{ depends_on: string[] }>(`SELECT depends_on FROM ${this.s}.tasks WHERE tenant = $1 AND task_id = $2`, [tenant, taskId]);
-    return rows[0]?.depends_on ?? [];
+    return rows.map((row) => ({ tenant: row.tenant, taskId: row.task_id, status: toDependencyStatus(row.status) }));
   }
 
   /**
-   * The pending tasks that wait on `taskId`, locked until the transaction ends. Two dependencies of
-   * one task finishing in concurrent transactions would otherwise each read the other as unfinished
-   * and leave the dependant pending forever (write skew): with the lock, the second waits for the
-   * first to commit and then reads both as they are, or finds the dependant no longer pending.
+   * The pending tasks that wait on any of the given ones, locked until the transaction ends. Two
+   * dependencies of one task finishing in concurrent transactions would otherwise each read the other
+   * as unfinished and leave the dependant pending forever (write skew): with the lock, the second
+   * waits for the first to commit and then reads both as they are, or finds the dependant no longer pending.
    */
-  async dependants(tx: PoolClient, tenant: string, taskId: string): Promise<Array<{ taskId: string; dependsOn: string[] }>> {
-    const { rows } = await tx.query<{ task_id: string; depends_on: string[] }>(
-      `SELECT t.task_id, t.depends_on FROM ${this.s}.task_dependencies d
-       JOIN ${this.s}.tasks t ON t.tenant = d.tenant AND t.task_id = d.task_id
-       WHERE d.tenant = $1 AND d.depends_on = $2 AND t.status = 'pending'
-       ORDER BY t.task_id FOR UPDATE OF t`,
-      [tenant, taskId],
+  async lockDependants(tx: PoolClient, finished: ReadonlyArray<{ tenant: string; taskId: string }>): Promise<Array<{ tenant: string; taskId: string }>> {
+    if (finished.length === 0) return [];
+    const { rows } = await tx.query<{ tenant: string; task_id: string }>(
+      `SELECT DISTINCT ON (t.tenant, t.task_id) t.tenant, t.task_id FROM (
+         SELECT t.tenant, t.task_id FROM ${this.s}.task_dependencies d
+         JOIN ${this.s}.tasks t ON t.tenant = d.tenant AND t.task_id = d.task_id
+         WHERE (d.tenant, d.depends_on) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND t.status = 'pending'
+         ORDER BY t.tenant, t.task_id FOR UPDATE OF t
+       ) t`,
+      [finished.map((task) => task.tenant), finished.map((task) => task.taskId)],
     );
-    return rows.map((row) => ({ taskId: row.task_id, dependsOn: row.depends_on }));
+    return rows.map((row) => ({ tenant: row.tenant, taskId: row.task_id }));
   }
 
   async ready(db: Queryable, limit: number): Promise<ReadyTask[]> {

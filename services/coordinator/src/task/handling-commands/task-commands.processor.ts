@@ -5,54 +5,80 @@ import {
   type ReportTaskProgressData, type ReportTaskStartedData, type RetryTaskData,
 } from '@hive/contracts';
 import { DomainError } from '@hive/event-store';
-import type { CommandAcceptance, CommandHandlerFn } from '@hive/messaging';
+import { FatalMessageError, type BatchCommandHandlerFn, type CommandAcceptance } from '@hive/messaging';
 import type { AgentView } from '../../agents/agent-view';
 import { schedulerActiveOf } from '../../scheduling/agent-load';
-import type { TaskCommandHandler } from '../task-command.handler';
-import type { TaskCommand } from '../task.commands';
-import type { TaskReadModel } from '../task-read-model';
+import type { TaskBatchResult, TaskCommandHandler, TaskRequest } from '../task-command.handler';
 
 /**
- * Maps the coordinator's command topic onto Task commands: each handler reads
- * what the decider cannot (dependency states, the agent's capacity), then
- * runs the command and its consequences in the consumer's transaction.
+ * Maps the coordinator's command topic onto Task commands. A batch from the
+ * consumer is decided together (TaskCommandHandler.executeBatch), except a
+ * manual assignment, which first locks its agent and checks its capacity and
+ * is applied on its own, in its place in the batch.
  */
-export function taskCommandHandlers(handler: TaskCommandHandler, tasks: TaskReadModel, agents: AgentView, schema: string): Record<string, CommandHandlerFn> {
-  const run = async (envelope: Envelope, tx: PoolClient, command: TaskCommand): Promise<CommandAcceptance> => {
-    const result = await handler.execute(tx, envelope.tenant, command, { correlationId: envelope.correlationId, causationId: envelope.id });
-    return { aggregateId: command.data.taskId, streamVersion: result.version };
+export function taskCommandBatch(handler: TaskCommandHandler, agents: AgentView, schema: string): BatchCommandHandlerFn {
+  const assign = async (envelope: Envelope, tx: PoolClient): Promise<CommandAcceptance | DomainError> => {
+    const data = envelope.data as AssignTaskData;
+    const agent = await agents.lockOne(tx, envelope.tenant, data.agentId);
+    if (!agent) return new DomainError('not_found', `agent "${data.agentId}" does not exist`);
+    if (agent.status === 'offline') return new DomainError('unavailable', `agent "${data.agentId}" is offline`);
+    const active = await schedulerActiveOf(tx, schema, agent.tenant, agent.agentId);
+    if (active >= agent.maxConcurrent) {
+      return new DomainError('limit_exceeded', `agent "${data.agentId}" is running ${active} of its ${agent.maxConcurrent} concurrent tasks`);
+    }
+    return outcomeOf(data.taskId, (await handler.executeBatch(tx, [{ tenant: envelope.tenant, command: { type: 'AssignTask', data }, meta: metaOf(envelope) }]))[0]);
   };
-  const now = () => new Date().toISOString();
-  return {
-    [CreateTask.type]: async (envelope, tx) => {
-      const data = envelope.data as CreateTaskData;
-      const dependencyStates = await tasks.dependencyStates(tx, envelope.tenant, data.dependsOn, true);
-      return run(envelope, tx, { type: 'CreateTask', data, dependencyStates });
-    },
-    [CancelTask.type]: (envelope, tx) => run(envelope, tx, { type: 'CancelTask', data: envelope.data as CancelTaskData }),
-    [AssignTask.type]: async (envelope, tx) => {
-      const data = envelope.data as AssignTaskData;
-      const agent = await agents.lockOne(tx, envelope.tenant, data.agentId);
-      if (!agent) throw new DomainError('not_found', `agent "${data.agentId}" does not exist`);
-      if (agent.status === 'offline') throw new DomainError('unavailable', `agent "${data.agentId}" is offline`);
-      const active = await schedulerActiveOf(tx, schema, agent.tenant, agent.agentId);
-      if (active >= agent.maxConcurrent) {
-        throw new DomainError('limit_exceeded', `agent "${data.agentId}" is running ${active} of its ${agent.maxConcurrent} concurrent tasks`);
+
+  return async (commands, tx) => {
+    const outcomes: Array<CommandAcceptance | DomainError> = [];
+    let run: Array<{ envelope: Envelope; request: TaskRequest | DomainError }> = [];
+    const flushRun = async () => {
+      const valid = run.filter((entry): entry is { envelope: Envelope; request: TaskRequest } => !(entry.request instanceof DomainError));
+      const results = await handler.executeBatch(tx, valid.map(({ envelope, request }) => ({ tenant: envelope.tenant, command: request, meta: metaOf(envelope) })));
+      let next = 0;
+      for (const { request } of run) outcomes.push(request instanceof DomainError ? request : outcomeOf(request.data.taskId, results[next++]));
+      run = [];
+    };
+    for (const envelope of commands) {
+      if (envelope.type === AssignTask.type) {
+        await flushRun();
+        outcomes.push(await assign(envelope, tx));
+      } else {
+        run.push({ envelope, request: toRequest(envelope) });
       }
-      return run(envelope, tx, { type: 'AssignTask', data });
-    },
-    [RetryTask.type]: async (envelope, tx) => {
-      const data = envelope.data as RetryTaskData;
-      const dependencyStates = await tasks.dependencyStates(tx, envelope.tenant, await tasks.dependsOn(tx, envelope.tenant, data.taskId), true);
-      return run(envelope, tx, { type: 'RetryTask', data, dependencyStates });
-    },
-    [ReportTaskStarted.type]: (envelope, tx) => run(envelope, tx, { type: 'StartTask', data: envelope.data as ReportTaskStartedData }),
-    [ReportTaskProgress.type]: (envelope, tx) => run(envelope, tx, { type: 'ReportProgress', data: envelope.data as ReportTaskProgressData }),
-    [ReportTaskCompleted.type]: (envelope, tx) => run(envelope, tx, { type: 'ReportCompleted', data: envelope.data as ReportTaskCompletedData }),
-    [ReportTaskFailed.type]: (envelope, tx) => {
-      const data = envelope.data as ReportTaskFailedData;
-      if (data.agentId === undefined) throw new DomainError('invalid', 'a failure report must name the agent that ran the attempt');
-      return run(envelope, tx, { type: 'ReportFailed', data: { ...data, agentId: data.agentId }, now: now() });
-    },
+    }
+    await flushRun();
+    return outcomes;
   };
+}
+
+const metaOf = (envelope: Envelope) => ({ correlationId: envelope.correlationId, causationId: envelope.id });
+
+function outcomeOf(taskId: string, result: TaskBatchResult): CommandAcceptance | DomainError {
+  return result.ok ? { aggregateId: taskId, streamVersion: result.version } : result.error;
+}
+
+/** The Task command a message asks for; a message the coordinator cannot handle fails its batch. */
+function toRequest(envelope: Envelope): TaskRequest | DomainError {
+  switch (envelope.type) {
+    case CreateTask.type:
+      return { type: 'CreateTask', data: envelope.data as CreateTaskData };
+    case CancelTask.type:
+      return { type: 'CancelTask', data: envelope.data as CancelTaskData };
+    case RetryTask.type:
+      return { type: 'RetryTask', data: envelope.data as RetryTaskData };
+    case ReportTaskStarted.type:
+      return { type: 'StartTask', data: envelope.data as ReportTaskStartedData };
+    case ReportTaskProgress.type:
+      return { type: 'ReportProgress', data: envelope.data as ReportTaskProgressData };
+    case ReportTaskCompleted.type:
+      return { type: 'ReportCompleted', data: envelope.data as ReportTaskCompletedData };
+    case ReportTaskFailed.type: {
+      const data = envelope.data as ReportTaskFailedData;
+      if (data.agentId === undefined) return new DomainError('invalid', 'a failure report must name the agent that ran the attempt');
+      return { type: 'ReportFailed', data: { ...data, agentId: data.agentId }, now: new Date().toISOString() };
+    }
+    default:
+      throw new FatalMessageError(`the coordinator has no handler for command "${envelope.type}"`);
+  }
 }
