@@ -4,3 +4,5 @@ export * from './metrics/http-metrics.interceptor';
 export * from './telemetry/process-sampler';
 export * from './telemetry/service-telemetry.publisher';
 export * from './observability.providers';
+export * from './logging/hive-logger';
+export * from './tracing/trace-headers';

@@ -7,6 +7,8 @@ export interface BootstrapOptions {
   readonly port: number;
   readonly host: string;
   readonly json?: boolean;
+  /** The logger to use (e.g. one that adds trace ids); a ConsoleLogger named after the service by default. */
+  readonly logger?: ConsoleLogger;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface BootstrapOptions {
  * anything fails at boot.
  */
 export async function bootstrapService(options: BootstrapOptions): Promise<void> {
-  const logger = new ConsoleLogger(options.service, { json: options.json ?? false });
+  const logger = options.logger ?? new ConsoleLogger(options.service, { json: options.json ?? false });
   try {
     const app = await NestFactory.create(options.module, { logger });
     app.enableShutdownHooks();
