@@ -1,6 +1,7 @@
 export * from './metrics/hive-metrics.registry';
 export * from './metrics/metrics.controller';
 export * from './metrics/http-metrics.interceptor';
+export * from './metrics/websocket-metrics';
 export * from './telemetry/process-sampler';
 export * from './telemetry/service-telemetry.publisher';
 export * from './observability.providers';

@@ -12,9 +12,8 @@ import { MonitorProjection } from './collecting/monitor-projection';
 import { PerformanceMonitorConfig } from './config/performance-monitor.config';
 import { BufferedMetricsWriter } from './metrics-store/buffered-metrics-writer';
 import { InfluxLineTransport } from './metrics-store/influx-line-transport';
-import { sampleTimestampNs } from './metrics-store/line-protocol';
-import { Measurements } from './metrics-store/metrics-schema';
 import { MonitorMetrics } from './monitor-metrics';
+import { clusterPoint } from './snapshots/cluster-point';
 import { MonitorReader, type MonitorReading } from './snapshots/monitor-reader';
 
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -141,21 +140,7 @@ export class MonitorRuntime implements OnApplicationBootstrap, OnModuleDestroy {
     for (const m of messages) hiveCatalogue.checkData(m.envelope.type, m.envelope.version, m.envelope.data);
     await store.enqueue(pool, messages);
 
-    const five = reading.performance.windows.find((w) => w.window === '5m');
-    const c = reading.cluster;
-    this.writer.write([...round.points, {
-      measurement: Measurements.cluster, tags: {}, timestampNs: sampleTimestampNs(reading.at),
-      fields: {
-        queue_length: reading.performance.queueLength, active_tasks: reading.performance.activeTasks,
-        tasks_waiting: c.tasks.waiting, tasks_queued: c.tasks.queued, tasks_assigned: c.tasks.assigned, tasks_running: c.tasks.running,
-        agents_total: c.agents.total, agents_online: c.agents.online, agents_busy: c.agents.busy, agents_degraded: c.agents.degraded, agents_offline: c.agents.offline,
-        services_up: c.services.filter((x) => x.up).length,
-        alerts_firing: round.firing.info + round.firing.warning + round.firing.critical, alerts_critical: round.firing.critical,
-        success_rate_5m: five?.successRate ?? 1, error_rate_5m: five?.errorRate ?? 0, tokens_per_second_5m: five?.tokensPerSecond ?? 0,
-        avg_response_time_ms_5m: five?.avgResponseTimeMs ?? 0, completed_per_minute_5m: five?.completedPerMinute ?? 0, retries_5m: five?.retries ?? 0,
-        monitor_lag_seconds: this.lagSeconds(reading.at.getTime()),
-      },
-    }]);
+    this.writer.write([...round.points, clusterPoint(reading, round.firing, this.lagSeconds(reading.at.getTime()))]);
     if (reading.at.getTime() - this.lastPrune > PRUNE_EVERY_MS) {
       this.lastPrune = reading.at.getTime();
       await this.reader.prune(pool, reading.at);

@@ -1,0 +1,10 @@
+import { Gauge } from 'prom-client';
+import type { HiveMetricsRegistry } from './hive-metrics.registry';
+
+/**
+ * The Hive document's hive_websocket_connections_active, for the service that
+ * serves WebSocket clients (the gateway): inc() on connect, dec() on close.
+ */
+export function createWebsocketConnectionsGauge(metrics: HiveMetricsRegistry): Gauge {
+  return new Gauge({ name: 'hive_websocket_connections_active', help: 'Open WebSocket connections of this instance.', registers: [metrics.registry] });
+}
