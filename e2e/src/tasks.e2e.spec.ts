@@ -46,7 +46,8 @@ describe('agents and tasks end to end (agent manager, coordinator, simulated age
     await hive.connect();
     processes.push(
       await startService(env, 'agent-manager', { HEALTH_INTERVAL_MS: '500', HEALTH_PROBE_TIMEOUT_MS: '1000' }),
-      await startService(env, 'coordinator', { SCHEDULER_INTERVAL_MS: '200' }),
+      // Tenant "frugal" may spend 7 tokens: enough to admit one small task (estimate 5 + 2), not to keep going.
+      await startService(env, 'coordinator', { SCHEDULER_INTERVAL_MS: '200', TENANT_LIMITS: JSON.stringify({ frugal: { tokenBudget: 7 } }) }),
     );
     await register('walnut', 'starcoder2:15b', [], 2);
     await register('acacia', 'deepseek-r1:7b', [{ name: 'devops', proficiency: 0.95 }], 2);
@@ -76,6 +77,20 @@ describe('agents and tasks end to end (agent manager, coordinator, simulated age
       { timeoutMs: 20_000, description: 'a health sample of walnut' });
     expect(sample).toMatchObject({ type: 'agent.health_sampled', tenant: SHARED, data: { agentId: 'walnut', available: true } });
     expect((await hive.events(Topics.agentEvents.name)).some((e) => e.type === 'agent.health_sampled')).toBe(false);
+  });
+
+  it('meters tokens per tenant and refuses new tasks of a tenant that spent its budget, with the figures', async () => {
+    // Ten words in 19 characters: estimated at 5 tokens, counted by the agent as 10 (plus 2 generated).
+    const small = (overrides: Partial<CreateTaskData> = {}) => task({ prompt: 'a b c d e f g h i j', payload: { maxTokens: 2 }, ...overrides });
+    const first = small();
+    expect(await hive.outcome(await create(first, 'frugal'))).toMatchObject({ type: 'command.accepted' });
+    const done = await finished([first.taskId]);
+    expect(done.find((e) => e.type === 'task.completed')?.data).toMatchObject({ promptTokens: 10, completionTokens: 2 });
+
+    const refused = await hive.outcome(await create(small(), 'frugal'));
+    expect(refused).toMatchObject({ type: 'command.rejected', data: { code: 'limit_exceeded', reason: 'tenant "frugal" has used its token budget: 12 of 7 tokens' } });
+    // Another tenant is not affected.
+    expect(await hive.outcome(await create(small(), 'acme'))).toMatchObject({ type: 'command.accepted' });
   });
 
   it('runs dependants only after their dependencies completed', async () => {

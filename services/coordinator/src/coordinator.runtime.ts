@@ -8,6 +8,7 @@ import { ProjectionRunner } from '@hive/projections';
 import { AgentView } from './agents/agent-view';
 import { CoordinatorConfig } from './config/coordinator.config';
 import { inFlightOn } from './scheduling/agent-load';
+import { TenantLimits } from './scheduling/tenant-limits';
 import { schedulerChannel, SchedulerService } from './scheduling/scheduler.service';
 import { taskCommandBatch } from './task/handling-commands/task-commands.processor';
 import { TaskCommandHandler, TIMER_TASK_RETRY, TIMER_TASK_TIMEOUT, type TaskBatchItem, type TaskTimerPayload } from './task/task-command.handler';
@@ -27,11 +28,13 @@ export class CoordinatorRuntime implements OnApplicationBootstrap, OnModuleDestr
   readonly timers: DurableTimers;
   readonly handler: TaskCommandHandler;
   readonly scheduler: SchedulerService;
+  readonly limits: TenantLimits;
   private readonly commands: CheckpointedConsumer;
   private readonly projections: ProjectionRunner;
 
   constructor(private readonly eventing: HiveEventing, config: CoordinatorConfig) {
     const { schema, pool } = eventing;
+    this.limits = TenantLimits.parse(config.TENANT_LIMITS, { maxConcurrentTasks: config.TENANT_MAX_CONCURRENT_TASKS, tokenBudget: config.TENANT_TOKEN_BUDGET });
     this.tasks = new TaskReadModel(schema);
     this.agents = new AgentView(schema, schedulerChannel(schema), (tx, lost) => this.requeueLost(tx, lost));
     this.timers = new DurableTimers({ pool, connectionString: config.DATABASE_URL, schema, onFire: (timers, tx) => this.fire(timers, tx) });
@@ -39,7 +42,7 @@ export class CoordinatorRuntime implements OnApplicationBootstrap, OnModuleDestr
     this.scheduler = new SchedulerService({
       pool, connectionString: config.DATABASE_URL, schema, tasks: this.tasks, agents: this.agents, handler: this.handler,
       intervalMs: config.SCHEDULER_INTERVAL_MS, batch: config.SCHEDULER_BATCH,
-      tenantMaxConcurrent: config.TENANT_MAX_CONCURRENT_TASKS, tenantTokenBudget: config.TENANT_TOKEN_BUDGET,
+      tenantLimits: this.limits,
     });
     this.commands = new CheckpointedConsumer({
       name: 'task-commands',
@@ -49,7 +52,7 @@ export class CoordinatorRuntime implements OnApplicationBootstrap, OnModuleDestr
       pool,
       checkpoints: eventing.checkpoints,
       catalogue: hiveCatalogue,
-      handler: new CommandProcessor(eventing.store, 'coordinator', {}, taskCommandBatch(this.handler, this.agents, schema)),
+      handler: new CommandProcessor(eventing.store, 'coordinator', {}, taskCommandBatch(this.handler, this.agents, this.tasks, this.limits, schema)),
     });
     this.projections = new ProjectionRunner({
       kafka: eventing.kafka, pool, schema, catalogue: hiveCatalogue, topicPrefix: eventing.topicPrefix, projections: [this.agents.projection()],

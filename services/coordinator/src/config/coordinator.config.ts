@@ -1,4 +1,4 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsString, Max, Min } from 'class-validator';
 import { InfraConfig } from '@hive/config';
 
 export class CoordinatorConfig extends InfraConfig {
@@ -21,4 +21,11 @@ export class CoordinatorConfig extends InfraConfig {
   /** Default per-tenant token budget (0 = unlimited). */
   @IsInt() @Min(0)
   TENANT_TOKEN_BUDGET: number = 0;
+
+  /**
+   * Per-tenant overrides of the two defaults above, as JSON:
+   * `{"acme": {"maxConcurrentTasks": 20, "tokenBudget": 5000000}}` (validated at boot).
+   */
+  @IsString()
+  TENANT_LIMITS: string = '';
 }

@@ -6,7 +6,7 @@ import { SHARED_AGENT_TENANT, type AgentView } from '../agents/agent-view';
 import type { TaskCommandHandler } from '../task/task-command.handler';
 import type { TaskReadModel } from '../task/task-read-model';
 import { planAssignments, type SchedulableAgent } from './scheduling-policy';
-import type { TenantQuota } from './tenant-limits';
+import type { TenantLimits } from './tenant-limits';
 
 export interface SchedulerOptions {
   readonly pool: Pool;
@@ -17,8 +17,7 @@ export interface SchedulerOptions {
   readonly handler: TaskCommandHandler;
   readonly intervalMs: number;
   readonly batch: number;
-  readonly tenantMaxConcurrent: number;
-  readonly tenantTokenBudget: number;
+  readonly tenantLimits: TenantLimits;
 }
 
 export const schedulerChannel = (schema: string): string => `hive_scheduler_${schema}`;
@@ -77,17 +76,9 @@ export class SchedulerService {
         return 0;
       }
       const active = await this.activeByAgent(tx);
-      const usage = await this.options.tasks.tenantUsage(tx);
-      const tenants = [...new Set(ready.map((task) => task.tenant))].map((tenant): TenantQuota => {
-        const used = usage.get(tenant) ?? { active: 0, reserved: 0, used: 0 };
-        return {
-          tenant,
-          active: used.active,
-          tokensReserved: used.reserved,
-          ...(this.options.tenantMaxConcurrent > 0 ? { maxConcurrentTasks: this.options.tenantMaxConcurrent } : {}),
-          ...(this.options.tenantTokenBudget > 0 ? { tokenBudgetRemaining: Math.max(0, this.options.tenantTokenBudget - used.used) } : {}),
-        };
-      });
+      const usage = await this.options.tasks.tenantUsage(tx, [...new Set(ready.map((task) => task.tenant))]);
+      const tenants = [...new Set(ready.map((task) => task.tenant))].map((tenant) =>
+        this.options.tenantLimits.quota(tenant, usage.get(tenant) ?? { active: 0, reserved: 0, used: 0 }));
       const schedulable: SchedulableAgent[] = agents.map((agent) => ({ ...agent, active: active.get(`${agent.tenant}/${agent.agentId}`) ?? 0 }));
       const plan = planAssignments({ tasks: ready, agents: schedulable, tenants });
       const meta = { correlationId: randomUUID(), causationId: null };

@@ -80,8 +80,9 @@ const CHARS_PER_TOKEN = 4;
 
 /**
  * Tokens a task is expected to use: its prompt (and system prompt) at ~4
- * characters a token, plus the output cap it asks for (OpenAI `max_tokens`,
- * Ollama `num_predict` at the top level or under `options`), or
+ * characters a token, plus the output cap it asks for (Hive's `maxTokens`,
+ * OpenAI `max_tokens`, Ollama `num_predict` at the top level or under
+ * `options`: the fields the agent runtime passes on), or
  * DEFAULT_OUTPUT_TOKENS.
  */
 export function estimateTaskTokens(task: { readonly prompt: string; readonly system?: string; readonly payload?: JsonObject }): number {
@@ -93,10 +94,76 @@ function outputCap(payload: JsonObject | undefined): number | undefined {
   if (!payload) return undefined;
   const options = payload['options'];
   const candidates = [
+    payload['maxTokens'],
     payload['max_tokens'],
     payload['num_predict'],
     typeof options === 'object' && options !== null ? (options as JsonObject)['num_predict'] : undefined,
   ];
   // num_predict -1 / -2 mean "unbounded" to Ollama: fall back to the default.
   return candidates.find((value): value is number => typeof value === 'number' && Number.isInteger(value) && value > 0);
+}
+
+/** One tenant's limits; absent or 0 means unlimited. */
+export interface TenantLimit {
+  readonly maxConcurrentTasks?: number;
+  readonly tokenBudget?: number;
+}
+
+/**
+ * Every tenant's limits: the defaults (TENANT_MAX_CONCURRENT_TASKS, TENANT_TOKEN_BUDGET) and the
+ * per-tenant overrides of TENANT_LIMITS, a JSON object such as
+ * `{"acme": {"maxConcurrentTasks": 20, "tokenBudget": 5000000}, "globex": {"tokenBudget": 0}}`
+ * (a field left out takes the default; 0 lifts that limit for the tenant).
+ */
+export class TenantLimits {
+  constructor(private readonly defaults: TenantLimit, private readonly overrides: ReadonlyMap<string, TenantLimit> = new Map()) {}
+
+  /** Parses TENANT_LIMITS; throws naming every problem, so a bad setting stops the service at boot. */
+  static parse(text: string, defaults: TenantLimit): TenantLimits {
+    if (text.trim() === '') return new TenantLimits(defaults);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`TENANT_LIMITS is not valid JSON: ${(error as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('TENANT_LIMITS must be a JSON object of tenant -> limits');
+    const problems: string[] = [];
+    const overrides = new Map<string, TenantLimit>();
+    for (const [tenant, limit] of Object.entries(parsed as Record<string, unknown>)) {
+      if (typeof limit !== 'object' || limit === null || Array.isArray(limit)) {
+        problems.push(`${tenant}: must be an object with maxConcurrentTasks and/or tokenBudget`);
+        continue;
+      }
+      const entry: Record<string, number> = {};
+      for (const [field, value] of Object.entries(limit as Record<string, unknown>)) {
+        if (field !== 'maxConcurrentTasks' && field !== 'tokenBudget') problems.push(`${tenant}.${field}: unknown limit (known: maxConcurrentTasks, tokenBudget)`);
+        else if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) problems.push(`${tenant}.${field}: must be an integer >= 0, got ${JSON.stringify(value)}`);
+        else entry[field] = value;
+      }
+      overrides.set(tenant, entry);
+    }
+    if (problems.length > 0) throw new Error(`TENANT_LIMITS is invalid: ${problems.join('; ')}`);
+    return new TenantLimits(defaults, overrides);
+  }
+
+  /** The tenant's effective limits; undefined fields are unlimited. */
+  of(tenant: string): TenantLimit {
+    const override = this.overrides.get(tenant) ?? {};
+    const pick = (value: number | undefined) => (value !== undefined && value > 0 ? value : undefined);
+    return {
+      maxConcurrentTasks: pick(override.maxConcurrentTasks ?? this.defaults.maxConcurrentTasks),
+      tokenBudget: pick(override.tokenBudget ?? this.defaults.tokenBudget),
+    };
+  }
+
+  /** The quota the scheduler plans with, from the tenant's usage. */
+  quota(tenant: string, usage: { active: number; reserved: number; used: number }): TenantQuota {
+    const limit = this.of(tenant);
+    return {
+      tenant, active: usage.active, tokensReserved: usage.reserved,
+      ...(limit.maxConcurrentTasks !== undefined ? { maxConcurrentTasks: limit.maxConcurrentTasks } : {}),
+      ...(limit.tokenBudget !== undefined ? { tokenBudgetRemaining: Math.max(0, limit.tokenBudget - usage.used) } : {}),
+    };
+  }
 }

@@ -1,5 +1,5 @@
 import {
-  DEFAULT_OUTPUT_TOKENS, checkTenantAdmission, estimateTaskTokens, releaseReservation, reserveForTask, settleCompletedTask, unlimitedQuota,
+  DEFAULT_OUTPUT_TOKENS, TenantLimits, checkTenantAdmission, estimateTaskTokens, releaseReservation, reserveForTask, settleCompletedTask, unlimitedQuota,
   type TenantQuota,
 } from './tenant-limits';
 
@@ -83,6 +83,37 @@ describe('tenant limits', () => {
 
     it('ignores an unbounded or malformed cap', () => {
       expect(estimateTaskTokens({ prompt: 'abcd', payload: { num_predict: -1, max_tokens: '300' } })).toBe(1 + DEFAULT_OUTPUT_TOKENS);
+    });
+  });
+
+  describe('TenantLimits (defaults and TENANT_LIMITS overrides)', () => {
+    const defaults = { maxConcurrentTasks: 10, tokenBudget: 1_000 };
+
+    it('gives every tenant the defaults, and a tenant its own override field by field', () => {
+      const limits = TenantLimits.parse('{"acme": {"maxConcurrentTasks": 2}, "globex": {"tokenBudget": 0}}', defaults);
+      expect(limits.of('initech')).toEqual({ maxConcurrentTasks: 10, tokenBudget: 1_000 });
+      expect(limits.of('acme')).toEqual({ maxConcurrentTasks: 2, tokenBudget: 1_000 });
+      expect(limits.of('globex')).toEqual({ maxConcurrentTasks: 10, tokenBudget: undefined });
+    });
+
+    it('treats 0 as unlimited and an empty setting as no overrides', () => {
+      expect(TenantLimits.parse('', { maxConcurrentTasks: 0, tokenBudget: 0 }).of('acme')).toEqual({ maxConcurrentTasks: undefined, tokenBudget: undefined });
+    });
+
+    it('turns usage into the quota the scheduler plans with', () => {
+      const limits = TenantLimits.parse('{"acme": {"tokenBudget": 500}}', defaults);
+      expect(limits.quota('acme', { active: 3, reserved: 120, used: 450 })).toEqual({ tenant: 'acme', active: 3, tokensReserved: 120, maxConcurrentTasks: 10, tokenBudgetRemaining: 50 });
+      expect(limits.quota('acme', { active: 0, reserved: 0, used: 900 }).tokenBudgetRemaining).toBe(0);
+    });
+
+    it.each([
+      ['not JSON', '{acme', /TENANT_LIMITS is not valid JSON/],
+      ['an array', '[1]', /must be a JSON object of tenant -> limits/],
+      ['a tenant that is not an object', '{"acme": 5}', /acme: must be an object/],
+      ['an unknown limit', '{"acme": {"maxTasks": 5}}', /acme.maxTasks: unknown limit/],
+      ['a negative budget', '{"acme": {"tokenBudget": -1}}', /acme.tokenBudget: must be an integer >= 0, got -1/],
+    ])('refuses %s, naming the problem', (_, text, message) => {
+      expect(() => TenantLimits.parse(text, defaults)).toThrow(message);
     });
   });
 });

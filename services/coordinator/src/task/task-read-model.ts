@@ -134,13 +134,14 @@ export class TaskReadModel {
   }
 
   /** Per tenant: tasks in flight, their reserved token estimates, and the tokens completed tasks used. */
-  async tenantUsage(db: Queryable): Promise<Map<string, { active: number; reserved: number; used: number }>> {
+  async tenantUsage(db: Queryable, tenants?: readonly string[]): Promise<Map<string, { active: number; reserved: number; used: number }>> {
     const { rows } = await db.query<{ tenant: string; active: number; reserved: string; used: string }>(
       `SELECT tenant,
          count(*) FILTER (WHERE status IN ('assigned', 'running'))::int AS active,
          COALESCE(sum(estimated_tokens) FILTER (WHERE status IN ('assigned', 'running')), 0) AS reserved,
          COALESCE(sum(used_tokens), 0) AS used
-       FROM ${this.s}.tasks GROUP BY tenant`,
+       FROM ${this.s}.tasks ${tenants ? 'WHERE tenant = ANY($1::text[])' : ''} GROUP BY tenant`,
+      tenants ? [tenants] : [],
     );
     return new Map(rows.map((row) => [row.tenant, { active: row.active, reserved: Number(row.reserved), used: Number(row.used) }]));
   }

@@ -8,7 +8,9 @@ import { DomainError } from '@hive/event-store';
 import { FatalMessageError, type BatchCommandHandlerFn, type CommandAcceptance } from '@hive/messaging';
 import type { AgentView } from '../../agents/agent-view';
 import { schedulerActiveOf } from '../../scheduling/agent-load';
+import type { TenantLimits } from '../../scheduling/tenant-limits';
 import type { TaskBatchResult, TaskCommandHandler, TaskRequest } from '../task-command.handler';
+import type { TaskReadModel } from '../task-read-model';
 
 /**
  * Maps the coordinator's command topic onto Task commands. A batch from the
@@ -16,7 +18,7 @@ import type { TaskBatchResult, TaskCommandHandler, TaskRequest } from '../task-c
  * manual assignment, which first locks its agent and checks its capacity and
  * is applied on its own, in its place in the batch.
  */
-export function taskCommandBatch(handler: TaskCommandHandler, agents: AgentView, schema: string): BatchCommandHandlerFn {
+export function taskCommandBatch(handler: TaskCommandHandler, agents: AgentView, tasks: TaskReadModel, limits: TenantLimits, schema: string): BatchCommandHandlerFn {
   const assign = async (envelope: Envelope, tx: PoolClient): Promise<CommandAcceptance | DomainError> => {
     const data = envelope.data as AssignTaskData;
     const agent = await agents.lockOne(tx, envelope.tenant, data.agentId);
@@ -29,8 +31,27 @@ export function taskCommandBatch(handler: TaskCommandHandler, agents: AgentView,
     return outcomeOf(data.taskId, (await handler.executeBatch(tx, [{ tenant: envelope.tenant, command: { type: 'AssignTask', data }, meta: metaOf(envelope) }]))[0]);
   };
 
+  /**
+   * A tenant that has spent its token budget may not queue more work: its new tasks are refused with
+   * the figures (tasks it already queued wait, with the reason token_budget_exhausted, in the scheduler).
+   */
+  const overBudget = async (commands: readonly Envelope[], tx: PoolClient): Promise<Map<string, DomainError>> => {
+    const budgeted = [...new Set(commands.filter((command) => command.type === CreateTask.type).map((command) => command.tenant))]
+      .filter((tenant) => limits.of(tenant).tokenBudget !== undefined);
+    const refusals = new Map<string, DomainError>();
+    if (budgeted.length === 0) return refusals;
+    const usage = await tasks.tenantUsage(tx, budgeted);
+    for (const tenant of budgeted) {
+      const budget = limits.of(tenant).tokenBudget ?? Infinity;
+      const used = usage.get(tenant)?.used ?? 0;
+      if (used >= budget) refusals.set(tenant, new DomainError('limit_exceeded', `tenant "${tenant}" has used its token budget: ${used} of ${budget} tokens`));
+    }
+    return refusals;
+  };
+
   return async (commands, tx) => {
     const outcomes: Array<CommandAcceptance | DomainError> = [];
+    const refused = await overBudget(commands, tx);
     let run: Array<{ envelope: Envelope; request: TaskRequest | DomainError }> = [];
     const flushRun = async () => {
       const valid = run.filter((entry): entry is { envelope: Envelope; request: TaskRequest } => !(entry.request instanceof DomainError));
@@ -44,7 +65,8 @@ export function taskCommandBatch(handler: TaskCommandHandler, agents: AgentView,
         await flushRun();
         outcomes.push(await assign(envelope, tx));
       } else {
-        run.push({ envelope, request: toRequest(envelope) });
+        const refusal = envelope.type === CreateTask.type ? refused.get(envelope.tenant) : undefined;
+        run.push({ envelope, request: refusal ?? toRequest(envelope) });
       }
     }
     await flushRun();
