@@ -35,6 +35,6 @@ export function signallingCatchUp(schema: string, projection: Projection): Proje
 }
 
 export async function hasCaughtUp(db: Queryable, schema: string, projection: string, commandId: string): Promise<boolean> {
-  const { rowCount } = await db.query(`SELECT 1 FROM ${schemaIdent(schema)}.caught_up WHERE projection = $1 AND command_id = $2`, [projection, commandId]);
+  const { rowCount } = await db.query({ name: 'gateway-caught-up', text: `SELECT 1 FROM ${schemaIdent(schema)}.caught_up WHERE projection = $1 AND command_id = $2`, values: [projection, commandId] });
   return (rowCount ?? 0) > 0;
 }

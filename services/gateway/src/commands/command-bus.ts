@@ -33,6 +33,8 @@ export interface CommandRequest<TData extends object> {
 export interface CommandResponse extends StoredResponse {
   readonly replayed: boolean;
   readonly commandId: string;
+  /** Milliseconds per step (sent, outcome, read model), for the Server-Timing header. */
+  readonly timings?: Readonly<Record<string, number>>;
 }
 
 /** How a domain rejection reaches the client. */
@@ -85,13 +87,22 @@ export class CommandBus {
           break;
       }
     }
-    const outcome = await this.sendAndWait(request, commandId, send);
+    const timings: Record<string, number> = {};
+    const t0 = performance.now();
+    const sentAt = Date.now();
+    const outcome = await this.sendAndWait(request, commandId, send, timings);
+    timings['outcome'] = performance.now() - t0;
+    // Split by the outcome's own timestamp (same clock on one machine; indicative across machines).
+    const decidedAt = Date.parse(outcome.occurredAt);
+    if (send && decidedAt > 0) timings['decided'] = Math.max(0, decidedAt - sentAt);
+    const t1 = performance.now();
     const response = await this.respond(request, commandId, outcome);
+    timings['readmodel'] = performance.now() - t1;
     if (request.idempotencyKey !== undefined) await this.idempotency.complete(principal.tenant, request.idempotencyKey, response);
-    return { ...response, replayed: !send, commandId };
+    return { ...response, replayed: !send, commandId, timings };
   }
 
-  private async sendAndWait<TData extends object>(request: CommandRequest<TData>, commandId: string, send: boolean): Promise<CommandOutcome> {
+  private async sendAndWait<TData extends object>(request: CommandRequest<TData>, commandId: string, send: boolean, timings: Record<string, number>): Promise<CommandOutcome> {
     const { principal, definition } = request;
     const envelope: Envelope = {
       id: commandId, type: definition.type, version: definition.version, source: 'gateway', tenant: principal.tenant,
@@ -100,7 +111,9 @@ export class CommandBus {
     const waiting = this.signals.waitFor(outcomeSignal(commandId), this.config.COMMAND_TIMEOUT_MS, () => findOutcome(this.eventing.pool, this.eventing.schema, commandId));
     if (send) {
       try {
+        const t = performance.now();
         await this.publisher.publish(definition.topic, request.key, envelope);
+        timings['send'] = performance.now() - t;
       } catch (error) {
         this.logger.error(`could not send ${definition.type} ${commandId}: ${(error as Error).message}`);
         if (request.idempotencyKey !== undefined) await this.idempotency.release(principal.tenant, request.idempotencyKey);

@@ -54,7 +54,8 @@ export class TasksReadModel {
   }
 
   async get(tenant: string, taskId: string): Promise<TaskView | undefined> {
-    const { rows } = await this.eventing.pool.query(`SELECT * FROM ${this.spec.table} WHERE tenant = $1 AND task_id = $2`, [tenant, taskId]);
+    // A named statement: parsed and planned once per connection, this is the hottest read.
+    const { rows } = await this.eventing.pool.query({ name: 'gateway-task-by-id', text: `SELECT * FROM ${this.spec.table} WHERE tenant = $1 AND task_id = $2`, values: [tenant, taskId] });
     return rows[0] ? taskView(rows[0] as Record<string, unknown>) : undefined;
   }
 
