@@ -174,5 +174,15 @@ describe('TaskCommandHandler (real PostgreSQL, concurrent transactions)', () => 
       const { rows } = await env.pool.query<{ data: { reason: string } }>(`SELECT data FROM "${schema}".events WHERE stream_id = $1 AND type = 'task.failed'`, [`task-acme-${c}`]);
       expect(rows[0].data.reason).toContain(b);
     });
+
+    it('decides again when another transaction appended to one of its tasks meanwhile, instead of failing', async () => {
+      const [a] = ['a'].map((id) => `${id}-${++round}`);
+      await batch([item({ type: 'CreateTask', data: spec(a) }), item({ type: 'ScheduleAssignment', data: { taskId: a, agentId: 'acacia', attempt: 1 } })]);
+      const first = await inTx(env.pool, (tx) => handler.executeBatch(tx, [item({ type: 'StartTask', data: { taskId: a, agentId: 'acacia', attempt: 1, model: 'm' } })]));
+      let cancelled: unknown;
+      await overlapping(first.tx, async (tx) => (cancelled = await handler.executeBatch(tx, [item({ type: 'CancelTask', data: { taskId: a, reason: 'changed my mind' } })])));
+      expect(cancelled).toMatchObject([{ ok: true, state: { status: 'cancelled' } }]);
+      expect(await types(a)).toEqual(['task.created', 'task.ready', 'task.assigned', 'task.started', 'task.cancelled']);
+    });
   });
 });

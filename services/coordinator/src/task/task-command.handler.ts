@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { DomainError, fold, type DurableTimers, type EventMeta, type PostgresEventStore, type StreamAppend, type Timer } from '@hive/event-store';
+import { ConcurrencyError, DomainError, fold, type DurableTimers, type EventMeta, type PostgresEventStore, type StreamAppend, type Timer } from '@hive/event-store';
 import type { DependencyOutcome, DependencyStates, DependencyStatus, TaskCommand } from './task.commands';
 import { taskDecider, taskStreamId, type TaskState } from './task.decider';
 import type { TaskEvent } from './task.events';
@@ -38,6 +38,7 @@ const retryTimerId = (tenant: string, taskId: string) => `task-retry/${tenant}/$
 const ENDED_BADLY = new Set(['failed', 'cancelled', 'timed_out']);
 const IN_FLIGHT = new Set(['assigned', 'running']);
 const WAKES_SCHEDULER = new Set(['task.ready', 'task.completed', 'task.failed', 'task.cancelled', 'task.timed_out', 'task.requeued']);
+const MAX_CONFLICT_RETRIES = 4;
 const NEEDS_DEPENDENCIES = new Set(['CreateTask', 'MarkReady', 'RetryTask']);
 const LOCKS_DEPENDENCIES = new Set(['CreateTask', 'RetryTask']);
 
@@ -84,8 +85,27 @@ export class TaskCommandHandler {
     return { version: result.version, state: result.state };
   }
 
+  /**
+   * Decides and writes the batch. Another instance appending to one of its tasks meanwhile makes the
+   * write fail its version guard: the batch is rolled back to its savepoint and decided again on
+   * what is there now, a bounded number of times.
+   */
   async executeBatch(tx: PoolClient, items: readonly TaskBatchItem[]): Promise<TaskBatchResult[]> {
     if (items.length === 0) return [];
+    for (let attempt = 1; ; attempt++) {
+      await tx.query('SAVEPOINT task_batch');
+      try {
+        const results = await this.tryBatch(tx, items);
+        await tx.query('RELEASE SAVEPOINT task_batch');
+        return results;
+      } catch (error) {
+        await tx.query('ROLLBACK TO SAVEPOINT task_batch').catch(() => undefined);
+        if (!(error instanceof ConcurrencyError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+      }
+    }
+  }
+
+  private async tryBatch(tx: PoolClient, items: readonly TaskBatchItem[]): Promise<TaskBatchResult[]> {
     const batch = new Map<string, Entry>();
     await this.load(tx, batch, items.map((item) => ({ tenant: item.tenant, taskId: item.command.data.taskId })));
     const dependencyIds = (item: TaskBatchItem): string[] => {
