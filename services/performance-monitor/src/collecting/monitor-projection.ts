@@ -263,7 +263,8 @@ export class MonitorProjection implements Projection {
 
     await this.writeTasks(tx, tasks, touchedTasks);
     await this.writeMinutes(tx, [...minutes.values()]);
-    await this.writeAgents(tx, [...agents.values()]);
+    // Shared rows (minute counters, agents) are locked in one global order: concurrent partition batches never deadlock.
+    await this.writeAgents(tx, [...agents.values()].sort((a, b) => String(a['agent_id']).localeCompare(String(b['agent_id']))));
     if (services.size > 0) {
       await tx.query(
         `INSERT INTO ${this.s}.pm_service_instance (service, instance_id, last_seen, sample)
@@ -300,6 +301,7 @@ export class MonitorProjection implements Projection {
       `INSERT INTO ${this.s}.pm_minute (bucket, tenant, agent_id, ${COUNTERS.join(', ')})
        SELECT r.bucket, r.tenant, r.agent_id, ${COUNTERS.map((c) => `r.${c}`).join(', ')}
        FROM jsonb_to_recordset($1::jsonb) AS r(bucket timestamptz, tenant text, agent_id text, ${COUNTERS.map((c) => `${c} double precision`).join(', ')})
+       ORDER BY r.bucket, r.tenant, r.agent_id
        ON CONFLICT (bucket, tenant, agent_id) DO UPDATE SET ${COUNTERS.map((c) => `${c} = ${this.s}.pm_minute.${c} + excluded.${c}`).join(', ')}`,
       [JSON.stringify(rows)],
     );
