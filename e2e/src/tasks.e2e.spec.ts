@@ -93,6 +93,18 @@ describe('agents and tasks end to end (agent manager, coordinator, simulated age
     expect(await hive.outcome(await create(small(), 'acme'))).toMatchObject({ type: 'command.accepted' });
   });
 
+  it('reports an agent busy while it runs as many tasks as it may, and online again after', async () => {
+    await register('sloth', 'deepseek-coder-v2', [{ name: 'slow-thinking', proficiency: 1 }], 1, { SIM_TOKENS_PER_SECOND: '20', SIM_RESPONSE_TOKENS: '400' });
+    const spec = task({ requiredCapabilities: [{ name: 'slow-thinking' }] });
+    await hive.outcome(await create(spec));
+    const statuses = async () => (await hive.events(Topics.agentEvents.name))
+      .filter((e) => e.type === 'agent.status_changed' && (e.data as { agentId: string }).agentId === 'sloth').map((e) => (e.data as { to: string }).to);
+    await waitFor(async () => (await statuses()).includes('busy') || undefined, { timeoutMs: 20_000, description: 'sloth busy' });
+    await hive.outcome(await hive.send(hive.envelope('CancelTask', 'acme', { taskId: spec.taskId, reason: 'enough' }), spec.taskId));
+    await waitFor(async () => (await statuses()).at(-1) === 'online' || undefined, { timeoutMs: 20_000, description: 'sloth online again' });
+    expect((await statuses()).slice(-2)).toEqual(['busy', 'online']);
+  });
+
   it('runs dependants only after their dependencies completed', async () => {
     const a = task({ title: 'a' });
     const b = task({ title: 'b', dependsOn: [a.taskId] });

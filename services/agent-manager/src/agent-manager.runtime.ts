@@ -28,7 +28,7 @@ export class AgentManagerRuntime implements OnApplicationBootstrap, OnModuleDest
     this.runner = new TaskRunner(eventing, this.runs, this.registry, config.MAX_RUNNING_TASKS);
     this.health = new HealthMonitor(eventing, this.registry, {
       intervalMs: config.HEALTH_INTERVAL_MS, probeTimeoutMs: config.HEALTH_PROBE_TIMEOUT_MS, concurrency: config.HEALTH_CONCURRENCY,
-      connectionString: config.DATABASE_URL,
+      connectionString: config.DATABASE_URL, runningByAgent: () => this.runs.runningByAgent(eventing.pool),
     });
     this.commands = new CheckpointedConsumer({
       name: 'agent-commands',

@@ -52,7 +52,8 @@ export class TaskRunsRepository {
         tenant text NOT NULL, task_id text NOT NULL, attempt integer NOT NULL, agent_id text NOT NULL,
         state text NOT NULL, correlation_id text NOT NULL, causation_id text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (tenant, task_id, attempt));
-      CREATE INDEX IF NOT EXISTS task_runs_pending ON ${this.s}.task_runs (updated_at) WHERE state = 'pending';`);
+      CREATE INDEX IF NOT EXISTS task_runs_pending ON ${this.s}.task_runs (updated_at) WHERE state = 'pending';
+      CREATE INDEX IF NOT EXISTS task_runs_open ON ${this.s}.task_runs (agent_id) WHERE state <> 'done';`)
   }
 
   async saveSpecs(tx: PoolClient, specs: readonly TaskSpec[]): Promise<void> {
@@ -106,6 +107,14 @@ export class TaskRunsRepository {
       tenant: row.tenant, taskId: row.task_id, attempt: row.attempt, agentId: row.agent_id, correlationId: row.correlation_id, causationId: row.causation_id,
       prompt: row.prompt, system: row.system ?? undefined, model: row.model ?? undefined, payload: row.payload ?? undefined, timeoutMs: row.timeout_ms,
     }));
+  }
+
+  /** Runs in progress per agent id, across every instance of this service. */
+  async runningByAgent(db: Queryable): Promise<Map<string, number>> {
+    const { rows } = await db.query<{ agent_id: string; n: number }>(
+      `SELECT agent_id, count(*)::int AS n FROM ${this.s}.task_runs WHERE state <> 'done' GROUP BY agent_id`,
+    );
+    return new Map(rows.map((row) => [row.agent_id, row.n]));
   }
 
   /** Marks runs done; answers the keys (`tenant/taskId/attempt`) of those that were still running (not ended meanwhile). */

@@ -11,6 +11,13 @@ import { nextHealth, type HealthTrack } from './health-hysteresis';
 
 export interface HealthMonitorOptions {
   readonly intervalMs: number;
+  /**
+   * How soon an agent whose last probe failed is probed again, instead of waiting for the next full
+   * round: the failure is confirmed (or cleared) within about this long. Default 1 s (capped by intervalMs).
+   */
+  readonly suspectRecheckMs?: number;
+  /** Tasks running per agent id, for the busy status (optional). */
+  readonly runningByAgent?: () => Promise<ReadonlyMap<string, number>>;
   readonly probeTimeoutMs: number;
   /** Probes in flight at once. */
   readonly concurrency: number;
@@ -31,6 +38,8 @@ export class HealthMonitor {
   private producer: Producer | undefined;
   private rounds = 0;
   private lastRoundMs = 0;
+  private nextFullRound = 0;
+  private running: ReadonlyMap<string, number> = new Map();
 
   constructor(private readonly eventing: HiveEventing, private readonly registry: AgentRegistry, private readonly options: HealthMonitorOptions) {
     this.loop = new LeasedLoop({
@@ -44,10 +53,18 @@ export class HealthMonitor {
       },
       step: async () => {
         const started = Date.now();
-        await this.round();
-        this.lastRoundMs = Date.now() - started;
-        this.rounds++;
-        return Math.max(0, this.options.intervalMs - this.lastRoundMs);
+        if (started >= this.nextFullRound) {
+          this.nextFullRound = started + this.options.intervalMs;
+          await this.round();
+          this.lastRoundMs = Date.now() - started;
+          this.rounds++;
+        } else {
+          // Between full rounds: only the agents whose last probe failed, to confirm or clear it soon.
+          await this.round((agent) => this.isSuspect(agent));
+        }
+        const untilFull = Math.max(0, this.nextFullRound - Date.now());
+        const recheck = Math.min(this.options.suspectRecheckMs ?? 1_000, this.options.intervalMs);
+        return [...this.tracks.values()].some((track) => track.failures > 0 && track.status !== 'offline') ? Math.min(recheck, untilFull) : untilFull;
       },
     });
   }
@@ -66,8 +83,16 @@ export class HealthMonitor {
     await this.producer?.disconnect();
   }
 
-  private async round(): Promise<void> {
-    const agents = await this.registry.all(this.eventing.pool);
+  private isSuspect(agent: ManagedAgent): boolean {
+    const track = this.tracks.get(`${agent.tenant}/${agent.agentId}`);
+    return track !== undefined && track.failures > 0 && track.status !== 'offline';
+  }
+
+  private async round(only?: (agent: ManagedAgent) => boolean): Promise<void> {
+    const all = await this.registry.all(this.eventing.pool);
+    const agents = only ? all.filter(only) : all;
+    if (agents.length === 0) return;
+    this.running = (await this.options.runningByAgent?.()) ?? new Map();
     const samples: Envelope<string, AgentHealthSampledData>[] = [];
     let next = 0;
     const worker = async () => {
@@ -92,7 +117,8 @@ export class HealthMonitor {
     const probe = await probeEndpoint({ kind: agent.provider, baseUrl: agent.endpoint }, this.options.probeTimeoutMs);
     const responseTimeMs = probe.responseTimeMs ?? Date.now() - started;
     const track = this.tracks.get(key) ?? { status: agent.status, failures: 0, slow: 0 };
-    const { track: updated, reason } = nextHealth(track, { ok: probe.reachable, responseTimeMs, error: probe.error }, agent.maxResponseTimeMs);
+    const load = { running: this.running.get(agent.agentId) ?? 0, maxConcurrent: agent.maxConcurrent };
+    const { track: updated, reason } = nextHealth(track, { ok: probe.reachable, responseTimeMs, error: probe.error, load }, agent.maxResponseTimeMs);
     this.tracks.set(key, updated);
     if (updated.status !== agent.status) await this.record(agent, { type: 'RecordHealth', data: { agentId: agent.agentId, status: updated.status, reason } });
     if (probe.reachable) await this.record(agent, { type: 'RecordCapabilities', data: { agentId: agent.agentId, probe } });
