@@ -40,13 +40,22 @@ export class CommandProcessor implements BatchHandler {
     private readonly source: string,
     private readonly handlers: Readonly<Record<string, CommandHandlerFn>>,
     private readonly batch?: BatchCommandHandlerFn,
+    /**
+     * Command types whose acceptance nobody waits for (a service's internal reports): only their
+     * rejections are published. Every other command gets command.accepted or command.rejected.
+     */
+    private readonly silentWhenAccepted: ReadonlySet<string> = new Set(),
   ) {}
 
   async handle(messages: readonly ConsumedMessage[], tx: PoolClient): Promise<void> {
     const commands = messages.map((message) => message.envelope);
     const outcomes = this.batch ? await this.batch(commands, tx) : await this.oneByOne(commands, tx);
     // Every outcome of the batch in one round trip.
-    await this.store.enqueue(tx, commands.map((command, index) => this.result(command, outcomes[index])));
+    const results = commands.flatMap((command, index) => {
+      const outcome = outcomes[index];
+      return outcome !== undefined && !(outcome instanceof DomainError) && this.silentWhenAccepted.has(command.type) ? [] : [this.result(command, outcome)];
+    });
+    await this.store.enqueue(tx, results);
   }
 
   private async oneByOne(commands: readonly Envelope[], tx: PoolClient): Promise<Array<CommandAcceptance | DomainError>> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import { hiveCatalogue, Topics } from '@hive/contracts';
+import { hiveCatalogue, ReportTaskCompleted, ReportTaskFailed, ReportTaskProgress, ReportTaskStarted, Topics } from '@hive/contracts';
 import { DurableTimers, type Timer } from '@hive/event-store';
 import { CheckpointedConsumer, CommandProcessor, HiveEventing } from '@hive/messaging';
 import { ProjectionRunner } from '@hive/projections';
@@ -52,7 +52,9 @@ export class CoordinatorRuntime implements OnApplicationBootstrap, OnModuleDestr
       pool,
       checkpoints: eventing.checkpoints,
       catalogue: hiveCatalogue,
-      handler: new CommandProcessor(eventing.store, 'coordinator', {}, taskCommandBatch(this.handler, this.agents, this.tasks, this.limits, schema)),
+      // The agent manager's reports are its own bookkeeping: it does not wait for their acceptance.
+      handler: new CommandProcessor(eventing.store, 'coordinator', {}, taskCommandBatch(this.handler, this.agents, this.tasks, this.limits, schema),
+        new Set([ReportTaskStarted.type, ReportTaskProgress.type, ReportTaskCompleted.type, ReportTaskFailed.type])),
     });
     this.projections = new ProjectionRunner({
       kafka: eventing.kafka, pool, schema, catalogue: hiveCatalogue, topicPrefix: eventing.topicPrefix, projections: [this.agents.projection()],
