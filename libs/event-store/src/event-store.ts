@@ -3,6 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import { HiveHeaders, type Envelope, type MessageCatalogue } from '@hive/contracts';
 import { ConcurrencyError, type ExpectedVersion } from './concurrency.error';
 import { outboxChannel, schemaIdent } from './event-store.schema';
+import { traceHeadersFor } from './trace-context';
 
 /** Something that runs SQL: the pool (one statement, autocommit) or a client inside a transaction. */
 export type Queryable = Pool | PoolClient;
@@ -181,7 +182,8 @@ export class PostgresEventStore {
     const now = new Date().toISOString();
     const metadata = { source: this.options.source, correlationId: options.correlationId, causationId: options.causationId };
     const key = options.key ?? streamId;
-    const headers = options.headers ?? {};
+    // The trace of the causing message or request travels with the rows (ADR 0005).
+    const headers = { ...traceHeadersFor(options.causationId), ...options.headers };
     const envelopes: Envelope[] = [];
     const rows: unknown[] = [];
     const outbox: unknown[] = [];
@@ -253,13 +255,13 @@ export class PostgresEventStore {
           stream_id: append.streamId, ordinal: index + 1, id: envelope.id, type: envelope.type, version, tenant, data: envelope.data,
           metadata: { source: this.options.source, correlationId, causationId }, occurred_at: envelope.occurredAt,
         });
-        outbox.push({ n: outbox.length, topic: this.topicPrefix + definition.topic, key, value: JSON.stringify(envelope), headers: { ...event.meta.headers, ...typeHeaders(envelope) } });
+        outbox.push({ n: outbox.length, topic: this.topicPrefix + definition.topic, key, value: JSON.stringify(envelope), headers: { ...traceHeadersFor(causationId), ...event.meta.headers, ...typeHeaders(envelope) } });
       });
       streams.push({ stream_id: append.streamId, expected: append.expectedVersion, count: append.events.length });
       results.set(append.streamId, { nextVersion: append.expectedVersion + append.events.length, envelopes });
     }
     for (const message of extraMessages) {
-      outbox.push({ n: outbox.length, topic: this.topicPrefix + message.topic, key: message.key, value: JSON.stringify(message.envelope), headers: { ...message.headers, ...typeHeaders(message.envelope) } });
+      outbox.push({ n: outbox.length, topic: this.topicPrefix + message.topic, key: message.key, value: JSON.stringify(message.envelope), headers: { ...traceHeadersFor(message.envelope.causationId), ...message.headers, ...typeHeaders(message.envelope) } });
     }
     const result = await db.query<{ moved: number; wanted: number; moved_ids: string[] | null }>(this.appendManySql, [
       JSON.stringify(streams), JSON.stringify(rows), JSON.stringify(outbox), [outboxChannel(this.options.schema), ...notify],
@@ -297,7 +299,7 @@ export class PostgresEventStore {
     if (messages.length === 0) return;
     const outbox = messages.map((message, n) => ({
       n, topic: this.topicPrefix + message.topic, key: message.key, value: JSON.stringify(message.envelope),
-      headers: { ...headers, ...message.headers, ...typeHeaders(message.envelope) },
+      headers: { ...traceHeadersFor(message.envelope.causationId), ...headers, ...message.headers, ...typeHeaders(message.envelope) },
     }));
     await db.query(
       `WITH queued AS (

@@ -8,3 +8,4 @@ export * from './lease/advisory-lease';
 export * from './timers/durable-timers';
 export * from './lease/wake-signal';
 export * from './lease/leased-loop';
+export * from './trace-context';

@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { Envelope, MessageCatalogue } from '@hive/contracts';
+import { withCausationTrace } from '@hive/event-store';
 import type { CheckpointStore } from './checkpoint-store';
 import { DeadLetterPublisher, type DeadLetter } from './dead-letter-publisher';
 import { errorKind, isInfrastructureError, StaleConsumerError } from './errors';
@@ -80,6 +82,8 @@ export class CheckpointedConsumer {
   private consumer: Consumer | undefined;
   /** The original bytes of each parsed message, so a dead letter carries exactly what arrived. */
   private readonly rawOf = new WeakMap<ConsumedMessage, KafkaMessage>();
+  /** Trace headers of the span that handles each message (a child of its producer's span). */
+  private readonly traceOf = new WeakMap<ConsumedMessage, Record<string, string>>();
 
   constructor(private readonly options: CheckpointedConsumerOptions) {
     this.logger = new Logger(`${CheckpointedConsumer.name}:${options.name}`);
@@ -133,11 +137,52 @@ export class CheckpointedConsumer {
       }
     });
 
+    const spans = this.startSpans(parsed);
+    try {
+      await this.applyWithRetries(batch.topic, batch.partition, parsed, { resolveOffset, lastOffset: batch.lastOffset(), heartbeat, commitOffsetsIfNecessary, isRunning, isStale });
+    } catch (error) {
+      for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw error;
+    } finally {
+      for (const span of spans) span.end();
+    }
+  }
+
+  /**
+   * One span per traced message, a child of the span that produced it (the
+   * kafkajs instrumentation only links batch spans), so each service that
+   * handles a message appears in the message's trace; what the handler
+   * appends with the message as causation carries this span's context.
+   */
+  private startSpans(parsed: readonly Parsed[]): Span[] {
+    const spans: Span[] = [];
+    const tracer = trace.getTracer('hive-messaging');
+    for (const { message } of parsed) {
+      if (!message?.headers['traceparent']) continue;
+      const parent = propagation.extract(ROOT_CONTEXT, message.headers);
+      if (!trace.getSpanContext(parent)) continue;
+      const span = tracer.startSpan(`handle ${message.envelope.type}`, {
+        kind: SpanKind.CONSUMER,
+        attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': message.topic, 'messaging.kafka.offset': message.offset, 'hive.consumer': this.options.name, 'hive.message.id': message.envelope.id },
+      }, parent);
+      const carrier: Record<string, string> = {};
+      propagation.inject(trace.setSpan(context.active(), span), carrier);
+      if (carrier['traceparent']) this.traceOf.set(message, carrier);
+      spans.push(span);
+    }
+    return spans;
+  }
+
+  private async applyWithRetries(topic: string, partition: number, parsed: readonly Parsed[], batch: {
+    resolveOffset: (offset: string) => void; lastOffset: string; heartbeat: () => Promise<void>; commitOffsetsIfNecessary: () => Promise<void>;
+    isRunning: () => boolean; isStale: () => boolean;
+  }): Promise<void> {
+    const { resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = batch;
     for (let attempt = 1; ; attempt++) {
       if (!isRunning() || isStale()) return;
       try {
-        const applied = await this.applyBatch(batch.topic, batch.partition, parsed);
-        resolveOffset(batch.lastOffset());
+        const applied = await this.applyBatch(topic, partition, parsed);
+        resolveOffset(batch.lastOffset);
         await commitOffsetsIfNecessary();
         await heartbeat();
         if (applied.length > 0) this.options.afterCommit?.(applied);
@@ -150,7 +195,7 @@ export class CheckpointedConsumer {
         }
         if (!isInfrastructureError(error)) throw error;
         const wait = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
-        this.logger.warn(`infrastructure unavailable (${(error as Error).message}); retrying ${batch.topic}[${batch.partition}] in ${wait} ms`);
+        this.logger.warn(`infrastructure unavailable (${(error as Error).message}); retrying ${topic}[${partition}] in ${wait} ms`);
         await sleep(wait);
         await heartbeat().catch(() => undefined);
       }
@@ -206,7 +251,7 @@ export class CheckpointedConsumer {
   private async applyAll(tx: PoolClient, good: ConsumedMessage[]): Promise<ConsumedMessage[]> {
     if (good.length === 0) return [];
     try {
-      await this.options.handler.handle(good, tx);
+      await withCausationTrace(this.tracesOf(good), () => this.options.handler.handle(good, tx));
       return good;
     } catch (error) {
       if (isInfrastructureError(error) || error instanceof StaleConsumerError) throw error;
@@ -221,7 +266,7 @@ export class CheckpointedConsumer {
       for (let attempt = 1; ; attempt++) {
         await tx.query('SAVEPOINT hive_message');
         try {
-          await this.options.handler.handle([message], tx);
+          await withCausationTrace(this.tracesOf([message]), () => this.options.handler.handle([message], tx));
           await tx.query('RELEASE SAVEPOINT hive_message');
           applied.push(message);
           break;
@@ -241,6 +286,15 @@ export class CheckpointedConsumer {
       }
     }
     return applied;
+  }
+
+  private tracesOf(messages: readonly ConsumedMessage[]): Map<string, Record<string, string>> {
+    const byId = new Map<string, Record<string, string>>();
+    for (const message of messages) {
+      const headers = this.traceOf.get(message);
+      if (headers) byId.set(message.envelope.id, headers);
+    }
+    return byId;
   }
 
   private letter(topic: string, partition: number, raw: Pick<KafkaMessage, 'key' | 'value' | 'headers' | 'offset'>, error: unknown, kind: DeadLetter['kind'], attempts: number): DeadLetter {
