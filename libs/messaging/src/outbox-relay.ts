@@ -14,6 +14,12 @@ export interface OutboxRelayOptions {
   readonly schema: string;
   readonly topicPrefix?: string;
   readonly batchSize?: number;
+  /**
+   * Upper bound on the bytes of one published batch (keys, values, headers). The broker refuses a
+   * partition's record batch over its message.max.bytes (1 MiB by default) with MESSAGE_TOO_LARGE,
+   * and the relay would retry the same rows forever: a batch stops before this many bytes (at least one row).
+   */
+  readonly maxBatchBytes?: number;
   /** Poll interval when no notification arrives (a safety net; NOTIFY is the normal wake-up). */
   readonly idlePollMs?: number;
   /** How often a standby instance tries to take the lease. */
@@ -186,6 +192,7 @@ export class OutboxRelay {
 
   private async publishUntilStopped(producer: Producer): Promise<void> {
     const batchSize = this.options.batchSize ?? 2_000;
+    let waits = 0;
     while (!this.stopped) {
       this.lease.assertHeld();
       // Wake-ups until now are answered by this read.
@@ -197,16 +204,34 @@ export class OutboxRelay {
         [batchSize],
       );
       if (rows.length > 0) {
-        await this.publish(producer, rows);
+        waits = 0;
+        await this.publish(producer, this.withinBytes(rows));
         continue;
       }
       const pending = await this.options.pool.query(`SELECT 1 FROM ${this.s}.outbox LIMIT 1`);
-      // Rows exist but an older transaction is still running: look again very soon.
-      if ((pending.rowCount ?? 0) > 0) await sleep(2);
-      else await this.wakeSignal.wait(this.options.idlePollMs ?? 1_000);
+      // Rows exist but an older transaction is still running: look again soon, backing off from 2 ms
+      // to 16 ms so that a long transaction elsewhere does not turn this into a busy loop on the database.
+      if ((pending.rowCount ?? 0) > 0) await sleep(Math.min(16, 2 * 2 ** waits++));
+      else {
+        waits = 0;
+        await this.wakeSignal.wait(this.options.idlePollMs ?? 1_000);
+      }
     }
   }
 
+
+  /** The longest prefix of the rows under maxBatchBytes (at least one row); the rest is read again next. */
+  private withinBytes(rows: readonly OutboxRow[]): readonly OutboxRow[] {
+    const limit = this.options.maxBatchBytes ?? 768 * 1024;
+    let bytes = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      bytes += Buffer.byteLength(row.key) + Buffer.byteLength(row.value) + 64;
+      for (const [name, value] of Object.entries(row.headers)) bytes += Buffer.byteLength(name) + Buffer.byteLength(value) + 8;
+      if (bytes > limit && i > 0) return rows.slice(0, i);
+    }
+    return rows;
+  }
 
   private async publish(producer: Producer, rows: readonly OutboxRow[]): Promise<void> {
     const topicMessages: Array<{ topic: string; messages: Message[] }> = [];

@@ -38,6 +38,8 @@ interface TaskTimes {
   sent?: number;
   /** occurredAt of each lifecycle event, by type. */
   at?: Record<string, number>;
+  /** When the relay published each lifecycle event or report (the Kafka record's timestamp), by type. */
+  published?: Record<string, number>;
   assignedAt?: number;
   assignedSeen?: number;
   completedSeen?: number;
@@ -59,7 +61,7 @@ class Client {
     this.producer = this.env.kafka.producer({ allowAutoTopicCreation: false });
     this.consumer = this.env.kafka.consumer({ groupId: `bench-tasks-${randomUUID()}`, maxWaitTimeInMs: 10, minBytes: 1 });
     await Promise.all([this.producer.connect(), this.consumer.connect()]);
-    const topics = [Topics.taskEvents, Topics.commandResults, Topics.agentEvents, Topics.agentTelemetry].map((t) => this.env.topicPrefix + t.name);
+    const topics = [Topics.taskEvents, Topics.commandResults, Topics.agentEvents, Topics.agentTelemetry, Topics.coordinatorCommands].map((t) => this.env.topicPrefix + t.name);
     await this.consumer.subscribe({ topics, fromBeginning: true });
     await this.consumer.run({
       partitionsConsumedConcurrently: 8,
@@ -67,7 +69,8 @@ class Client {
         const seen = Date.now();
         for (const message of batch.messages) {
           const envelope = JSON.parse(message.value?.toString() ?? '{}') as Envelope<string, Record<string, unknown>>;
-          if (batch.topic.endsWith(Topics.taskEvents.name)) this.onTaskEvent(envelope, seen);
+          if (batch.topic.endsWith(Topics.taskEvents.name)) this.onTaskEvent(envelope, seen, Number(message.timestamp));
+          else if (batch.topic.endsWith(Topics.coordinatorCommands.name)) this.onTaskEvent(envelope, seen, Number(message.timestamp));
           else if (batch.topic.endsWith(Topics.commandResults.name)) this.outcomes.set(envelope.data['commandId'] as string, envelope);
           else if (batch.topic.endsWith(Topics.agentTelemetry.name)) this.healthSamples++;
           else if (envelope.type === 'agent.status_changed') {
@@ -78,10 +81,11 @@ class Client {
     });
   }
 
-  private onTaskEvent(envelope: Envelope<string, Record<string, unknown>>, seen: number): void {
+  private onTaskEvent(envelope: Envelope<string, Record<string, unknown>>, seen: number, published: number): void {
     const times = this.tasks.get(envelope.data['taskId'] as string);
     if (!times) return;
     (times.at ??= {})[envelope.type] ??= Date.parse(envelope.occurredAt);
+    (times.published ??= {})[envelope.type] ??= published;
     if (envelope.type === 'task.assigned' && times.assignedSeen === undefined) {
       times.assignedAt = Date.parse(envelope.occurredAt);
       times.assignedSeen = seen;
@@ -188,6 +192,15 @@ async function main(): Promise<void> {
       }).filter((gap) => !Number.isNaN(gap)).sort((a, b) => a - b);
       figures[`throughput.stage.${stages[i - 1]}->${stages[i]}.p50Ms`] = percentile(gaps, 50);
     }
+    // The hops from an assignment to its start, by the clocks of this one machine: decided (occurredAt),
+    // published by the coordinator's relay (record timestamp), report written by the agent manager
+    // (the report's occurredAt), report published by its relay, start decided by the coordinator.
+    const hop = (from: (t: TaskTimes) => number | undefined, to: (t: TaskTimes) => number | undefined) =>
+      percentile(ids.map((id) => client.tasks.get(id)!).map((t) => (to(t) ?? NaN) - (from(t) ?? NaN)).filter((gap) => !Number.isNaN(gap)).sort((a, b) => a - b), 50);
+    figures['throughput.hop.assignedDecided->assignedPublished.p50Ms'] = hop((t) => t.at?.['task.assigned'], (t) => t.published?.['task.assigned']);
+    figures['throughput.hop.assignedPublished->startReported.p50Ms'] = hop((t) => t.published?.['task.assigned'], (t) => t.at?.['ReportTaskStarted']);
+    figures['throughput.hop.startReported->reportPublished.p50Ms'] = hop((t) => t.at?.['ReportTaskStarted'], (t) => t.published?.['ReportTaskStarted']);
+    figures['throughput.hop.reportPublished->startedDecided.p50Ms'] = hop((t) => t.published?.['ReportTaskStarted'], (t) => t.at?.['task.started']);
 
     // 2. Create-to-assigned latency at a fixed rate, open loop, one task per command.
     console.log(`latency: ${LATENCY_RATE} tasks/s for ${LATENCY_SECONDS} s`);
