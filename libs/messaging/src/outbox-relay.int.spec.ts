@@ -58,6 +58,19 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
     expect(new Set(messages.map((m) => m.key))).toEqual(new Set(['counter-a']));
   });
 
+  it('publishes a backlog of one key larger than the broker takes in one record batch, in several batches', async () => {
+    // 1,500 events of ~1 KB under one key go to one partition: as one batch they exceed message.max.bytes (1 MiB).
+    const { schema, store, relay } = await setup('bytes');
+    const padding = 'x'.repeat(900);
+    const events = Array.from({ length: 1_500 }, (_, i) => ({ type: 'test.counter_incremented', data: { counterId: 'big', by: i + 1, poison: padding } }));
+    await store.appendToStream(env.pool, 'counter-big', events, { ...meta, expectedVersion: 0 });
+    relay();
+    await waitFor(async () => (await outboxSize(env.pool, schema)) === 0, { description: 'the outbox to empty', timeoutMs: 30_000 });
+    const topic = `${env.topicPrefix}${Topics.systemEvents.name}`;
+    const published = (await drainTopic(env.kafka, topic)).filter((m) => m.key === 'counter-big').map((m) => JSON.parse(m.value ?? '{}').data.by);
+    expect(published).toEqual(Array.from({ length: 1_500 }, (_, i) => i + 1));
+  }, 60_000);
+
   it('publishes exactly once when the relay dies after the Kafka commit and before the outbox delete', async () => {
     const { schema, store, relay } = await setup('crashwindow');
     // The first DELETE of published rows fails as a crash would: the next holder must not publish them again.
