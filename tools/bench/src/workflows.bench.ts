@@ -11,6 +11,7 @@
  * - a 20-node workflow (webhook, 19 Set/IF/Switch/Merge/NoOp nodes), closed loop at concurrency 50.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Consumer, Producer } from 'kafkajs';
 import { HiveHeaders, Topics, type Envelope } from '@hive/contracts';
@@ -174,6 +175,10 @@ async function main(): Promise<void> {
   const bench = new Bench(env);
   try {
     engine = startTsProcess(path.resolve(__dirname, '../../../services/workflow-engine/src/main.ts'), env.env({ WORKFLOW_ENGINE_PORT: '0', NODE_ENV: 'production', DATABASE_POOL_SIZE: '20' }));
+    const running = engine;
+    const logFile = path.resolve(__dirname, '../../../bench-results/workflows-engine.log');
+    const dumpLog = setInterval(() => fs.writeFileSync(logFile, running.output()), 5_000);
+    dumpLog.unref();
     await engine.waitForOutput('workflow-engine ready', 90_000);
     console.log('engine ready');
     await bench.start();
