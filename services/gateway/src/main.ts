@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { loadConfig } from '@hive/config';
 import { startGateway } from './gateway.bootstrap';
