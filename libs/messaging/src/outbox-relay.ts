@@ -30,16 +30,33 @@ export type RelayState = 'starting' | 'standby' | 'active' | 'stopped';
 
 interface OutboxRow {
   id: string;
-  transaction_id: string;
   topic: string;
   key: string;
   value: string;
   headers: Record<string, string>;
 }
 
+/**
+ * What the last committed batch published: its outbox ids as inclusive ranges of consecutive ids
+ * (a batch holds only committed rows, so it may skip ids of rows still being written).
+ * Older records carry `transactionId` and `id`: everything up to that (transaction id, id) position.
+ */
 interface RelayCheckpoint {
-  readonly transactionId: string;
-  readonly id: string;
+  readonly ranges?: ReadonlyArray<readonly [string, string]>;
+  readonly transactionId?: string;
+  readonly id?: string;
+}
+
+/** Sorted ids as inclusive ranges of consecutive ids: [10, 11, 12, 15] -> [[10, 12], [15, 15]]. */
+export function idRanges(ids: readonly string[]): Array<[string, string]> {
+  const sorted = ids.map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const ranges: Array<[bigint, bigint]> = [];
+  for (const id of sorted) {
+    const last = ranges.at(-1);
+    if (last && id === last[1] + 1n) last[1] = id;
+    else if (!last || id > last[1]) ranges.push([id, id]);
+  }
+  return ranges.map(([lo, hi]) => [String(lo), String(hi)]);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -56,9 +73,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  *   delete, the next holder reads that position and deletes what was already
  *   published instead of publishing it again. The transactional id fences a
  *   zombie holder.
- * - Order: rows are read by (transaction id, id) and only from transactions
- *   older than every running one, so a late-committing row is never skipped
- *   and one key's messages keep their order.
+ * - Order: committed rows are read by id. One key's rows come from appends
+ *   that serialise on their stream's row lock (or from one writer in order),
+ *   so a later row of a key always has a higher id and commits later; a row
+ *   whose transaction commits late is simply read by a later batch. Nothing
+ *   waits for unrelated transactions still running elsewhere in the database.
  */
 export class OutboxRelay {
   private readonly logger: Logger;
@@ -140,10 +159,15 @@ export class OutboxRelay {
   private async recover(): Promise<void> {
     const checkpoint = await this.readCheckpoint();
     if (!checkpoint) return;
-    const result = await this.options.pool.query(
-      `DELETE FROM ${this.s}.outbox WHERE (transaction_id, id) <= ($1::xid8, $2::bigint)`,
-      [checkpoint.transactionId, checkpoint.id],
-    );
+    const result = checkpoint.ranges
+      ? await this.options.pool.query(
+        `DELETE FROM ${this.s}.outbox o USING unnest($1::bigint[], $2::bigint[]) AS r(lo, hi) WHERE o.id BETWEEN r.lo AND r.hi`,
+        [checkpoint.ranges.map((range) => range[0]), checkpoint.ranges.map((range) => range[1])],
+      )
+      : await this.options.pool.query(
+        `DELETE FROM ${this.s}.outbox WHERE (transaction_id, id) <= ($1::xid8, $2::bigint)`,
+        [checkpoint.transactionId, checkpoint.id],
+      );
     if ((result.rowCount ?? 0) > 0) this.logger.warn(`recovered: ${result.rowCount} outbox rows were already published by the previous holder`);
   }
 
@@ -192,30 +216,20 @@ export class OutboxRelay {
 
   private async publishUntilStopped(producer: Producer): Promise<void> {
     const batchSize = this.options.batchSize ?? 2_000;
-    let waits = 0;
     while (!this.stopped) {
       this.lease.assertHeld();
       // Wake-ups until now are answered by this read.
       this.wakeSignal.clear();
       const { rows } = await this.options.pool.query<OutboxRow>(
-        `SELECT id, transaction_id::text, topic, key, value, headers FROM ${this.s}.outbox
-         WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         ORDER BY transaction_id, id LIMIT $1`,
+        `SELECT id, topic, key, value, headers FROM ${this.s}.outbox ORDER BY id LIMIT $1`,
         [batchSize],
       );
       if (rows.length > 0) {
-        waits = 0;
         await this.publish(producer, this.withinBytes(rows));
         continue;
       }
-      const pending = await this.options.pool.query(`SELECT 1 FROM ${this.s}.outbox LIMIT 1`);
-      // Rows exist but an older transaction is still running: look again soon, backing off from 2 ms
-      // to 16 ms so that a long transaction elsewhere does not turn this into a busy loop on the database.
-      if ((pending.rowCount ?? 0) > 0) await sleep(Math.min(16, 2 * 2 ** waits++));
-      else {
-        waits = 0;
-        await this.wakeSignal.wait(this.options.idlePollMs ?? 1_000);
-      }
+      // A transaction still writing rows notifies when it commits (NOTIFY is delivered at commit).
+      await this.wakeSignal.wait(this.options.idlePollMs ?? 1_000);
     }
   }
 
@@ -241,11 +255,10 @@ export class OutboxRelay {
       if (last?.topic === row.topic) last.messages.push(message);
       else topicMessages.push({ topic: row.topic, messages: [message] });
     }
-    const lastRow = rows[rows.length - 1];
     const transaction: Transaction = await producer.transaction();
     try {
-      // The position travels in the same produce request as the messages: no extra round trip.
-      const checkpoint: RelayCheckpoint = { transactionId: lastRow.transaction_id, id: lastRow.id };
+      // What this batch publishes travels in the same produce request as the messages: no extra round trip.
+      const checkpoint: RelayCheckpoint = { ranges: idRanges(rows.map((row) => row.id)) };
       topicMessages.push({ topic: this.prefix + Topics.relayCheckpoints.name, messages: [{ key: this.relayId, value: JSON.stringify(checkpoint), partition: 0 }] });
       await transaction.sendBatch({ topicMessages, acks: -1 });
       await transaction.commit();
