@@ -58,6 +58,24 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
     expect(new Set(messages.map((m) => m.key))).toEqual(new Set(['counter-a']));
   });
 
+  it('does not wait for an unrelated transaction still open elsewhere, and publishes that one\'s rows after it commits', async () => {
+    const { schema, store, relay } = await setup('noxmin');
+    relay();
+    // A long transaction that began first (it holds an older transaction id) and writes to the outbox late.
+    const slow = await env.pool.connect();
+    await slow.query('BEGIN');
+    await store.appendToStream(slow, 'counter-slow', [increment('slow', 1)], { ...meta, expectedVersion: 0 });
+    await store.appendToStream(env.pool, 'counter-fast', [increment('fast', 1)], { ...meta, expectedVersion: 0 });
+    const topic = `${env.topicPrefix}${Topics.systemEvents.name}`;
+    const keys = async () => (await drainTopic(env.kafka, topic)).map((m) => m.key);
+    await waitFor(async () => (await keys()).includes('counter-fast') || undefined, { timeoutMs: 10_000, description: 'the fast event published while the slow transaction is open' });
+    expect(await keys()).not.toContain('counter-slow');
+    await slow.query('COMMIT');
+    slow.release();
+    await waitFor(async () => (await outboxSize(env.pool, schema)) === 0, { description: 'the slow event published after its commit' });
+    expect((await keys()).filter((key) => key === 'counter-slow' || key === 'counter-fast')).toEqual(['counter-fast', 'counter-slow']);
+  });
+
   it('publishes a backlog of one key larger than the broker takes in one record batch, in several batches', async () => {
     // 1,500 events of ~1 KB under one key go to one partition: as one batch they exceed message.max.bytes (1 MiB).
     const { schema, store, relay } = await setup('bytes');
