@@ -201,6 +201,17 @@ describe('performance monitor', () => {
     await waitFor(async () => (await alertsOf('agent_down')).includes('system.alert_resolved') || undefined, { timeoutMs: 15_000, description: 'agent_down resolved' });
   }, 60_000);
 
+  it('drops a malformed telemetry message (no dead-letter topic) and keeps consuming the partition', async () => {
+    await producer.send({ topic: env.topicPrefix + Topics.serviceTelemetry.name, messages: [{ key: 'x/1', partition: 0, value: '{"not":"an envelope"}' }] });
+    const data = { service: 'mcp-bridge', instanceId: 'probe-1', timestamp: new Date().toISOString(), cpuUsage: 1, memoryUsage: 1, memoryRssBytes: 5, heapUsedBytes: 1, eventLoopLagMs: 0, uptimeSeconds: 1 };
+    const definition = hiveCatalogue.checkData('service.metrics_sampled', 1, data);
+    const sample: Envelope = { id: randomUUID(), type: definition.type, version: 1, source: 'e2e', tenant: 'system', occurredAt: new Date().toISOString(), correlationId: randomUUID(), causationId: null, data };
+    await producer.send({ topic: env.topicPrefix + definition.topic, messages: [{ key: 'x/1', partition: 0, value: JSON.stringify(sample) }] });
+    await waitFor(async () => (await exported('hive_service_memory_rss_bytes{service="mcp-bridge",instance="probe-1"}'))[0]?.values.includes(5) || undefined,
+      { timeoutMs: 15_000, description: 'the sample after the malformed message' });
+    expect(monitor.output()).toMatch(/dropping .*hive\.service\.telemetry\[0\]@\d+ .*no dead-letter topic/);
+  }, 30_000);
+
   it('exposes the Hive document metrics on /metrics', async () => {
     expect((await fetch(metricsUrl.replace(/metrics$/, 'health'))).status).toBe(200);
     const text = await waitFor(async () => {

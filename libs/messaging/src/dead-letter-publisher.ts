@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { IHeaders, Kafka, Producer } from 'kafkajs';
-import { deadLetterTopicName, HiveHeaders } from '@hive/contracts';
+import { allTopicSpecs, deadLetterTopicName, HiveHeaders } from '@hive/contracts';
 import type { ErrorKind } from './errors';
 
 export interface DeadLetter {
@@ -15,6 +15,10 @@ export interface DeadLetter {
   readonly attempts: number;
 }
 
+/** Topics created without a dead-letter topic (telemetry): their poison messages are logged and dropped. */
+const WITHOUT_DEAD_LETTERS = allTopicSpecs().filter((spec) => !spec.deadLetter).map((spec) => spec.name);
+const hasDeadLetterTopic = (topic: string) => !WITHOUT_DEAD_LETTERS.some((name) => topic.endsWith(name));
+
 /**
  * Writes messages that could not be handled to `<topic>.dlq`: the original
  * key, bytes and headers, plus the error and the original coordinates, so an
@@ -28,15 +32,21 @@ export class DeadLetterPublisher {
 
   async publish(letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
-    this.producer ??= this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    await this.producer.connect();
     const failedAt = new Date().toISOString();
     const byTopic = new Map<string, DeadLetter[]>();
     for (const letter of letters) {
       const text = letter.error instanceof Error ? letter.error.message : String(letter.error);
+      if (!hasDeadLetterTopic(letter.topic)) {
+        // Telemetry has no dead-letter topic (it is not state, and publishing to a missing topic would stall the partition).
+        this.logger.error(`dropping ${letter.topic}[${letter.partition}]@${letter.offset} after ${letter.attempts} attempt(s) (${letter.kind}; no dead-letter topic): ${text}`);
+        continue;
+      }
       this.logger.error(`dead-lettering ${letter.topic}[${letter.partition}]@${letter.offset} after ${letter.attempts} attempt(s) (${letter.kind}): ${text}`);
       byTopic.set(letter.topic, [...(byTopic.get(letter.topic) ?? []), letter]);
     }
+    if (byTopic.size === 0) return;
+    this.producer ??= this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await this.producer.connect();
     await this.producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, group]) => ({
