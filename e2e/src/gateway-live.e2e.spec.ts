@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import { Topics } from '@hive/contracts';
 import { createTestEnvironment, waitFor, type RunningProcess, type TestEnvironment } from '@hive/testing';
+import { FakeOwner } from './gateway/fake-owner';
 import { call, startGatewayProcess, token, WsClient, type GatewayProcess } from './gateway/gateway-client';
 import { startService } from './services';
 
@@ -17,8 +18,9 @@ describe('two gateway instances', () => {
   beforeAll(async () => {
     env = await createTestEnvironment();
     processes.push(await startService(env, 'coordinator'));
-    a = await startGatewayProcess(env, { HIVE_INSTANCE_ID: 'gw-a' });
-    b = await startGatewayProcess(env, { HIVE_INSTANCE_ID: 'gw-b' });
+    // Command timeout above a consumer-group rebalance pause on a loaded machine (kafkajs rebalances stop the group).
+    a = await startGatewayProcess(env, { HIVE_INSTANCE_ID: 'gw-a', COMMAND_TIMEOUT_MS: '12000' });
+    b = await startGatewayProcess(env, { HIVE_INSTANCE_ID: 'gw-b', COMMAND_TIMEOUT_MS: '12000' });
     processes.push(a, b);
     producer = env.kafka.producer();
     await producer.connect();
@@ -81,6 +83,32 @@ describe('two gateway instances', () => {
     expect(statuses.length).toBeGreaterThan(20);
     expect(statuses.filter((s) => s !== 201)).toEqual([]);
     expect((await call(c.url, 'POST', '/api/tasks', { token: admin, body: { title: 'on the new one', prompt: 'x' } })).status).toBe(201);
+  }, 90_000);
+
+  it('answers 504 when the owning service is down, and a retry with the same Idempotency-Key gets the outcome once it is back, sending nothing new', async () => {
+    const admin = token('admin', 'acme', 'ada');
+    const key = randomUUID();
+    const body = { id: 'wf-late', name: 'Late workflow', n8nData: { nodes: [], connections: {} } };
+    // No workflow engine runs in this suite yet.
+    const first = await call(a.url, 'POST', '/api/workflows', { token: admin, body, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(504);
+    expect(first.body).toMatchObject({ code: 'timeout', detail: expect.stringMatching(/safe/) });
+    expect(first.headers.get('retry-after')).toBe('1');
+    const engine = new FakeOwner(env, Topics.workflowEngineCommands.name, 'workflow-engine', (command) => {
+      const d = command.data as { workflowId: string; name: string; n8nData: object };
+      return { events: [{ type: 'workflow.imported', key: d.workflowId, data: { workflowId: d.workflowId, name: d.name, version: 1, n8nData: d.n8nData, active: false } }] };
+    });
+    await engine.start();
+    try {
+      const retried = await call(b.url, 'POST', '/api/workflows', { token: admin, body, headers: { 'idempotency-key': key } });
+      expect(retried).toMatchObject({ status: 201, body: { id: 'wf-late', name: 'Late workflow' } });
+      expect(engine.commands.filter((c) => c.type === 'ImportWorkflow')).toHaveLength(1);
+      const replay = await call(a.url, 'POST', '/api/workflows', { token: admin, body, headers: { 'idempotency-key': key } });
+      expect(replay).toMatchObject({ status: 201, body: { id: 'wf-late' } });
+      expect(engine.commands).toHaveLength(1);
+    } finally {
+      await engine.stop();
+    }
   }, 90_000);
 
   it('refuses a WebSocket without a valid token', async () => {

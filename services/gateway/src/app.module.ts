@@ -13,6 +13,7 @@ import { TokenService } from './auth/token.service';
 import { CommandBus } from './commands/command-bus';
 import { CommandPublisher } from './commands/command-publisher';
 import { IdempotencyRepository } from './commands/idempotency.repository';
+import { RetentionService } from './commands/retention.service';
 import { SignalsService } from './commands/signals.service';
 import { GatewayConfig } from './config/gateway.config';
 import { ExecutionsController } from './executions/executions.controller';
@@ -49,7 +50,7 @@ export const CONTROLLERS = [
     { provide: APP_FILTER, useClass: ProblemFilter },
     { provide: APP_PIPE, useFactory: hiveValidationPipe },
     TokenService, CredentialsRepository, RateLimiter,
-    SignalsService, CommandPublisher, IdempotencyRepository, CommandBus,
+    SignalsService, CommandPublisher, IdempotencyRepository, CommandBus, RetentionService,
     TasksReadModel, AgentsReadModel, WorkflowsReadModel, ExecutionsReadModel, AlertsReadModel, McpServersReadModel,
     ReadModelsService, LiveEventsService, WebSocketHub,
     EventingShutdown,

@@ -57,9 +57,4 @@ export class IdempotencyRepository implements OnModuleInit {
   async release(tenant: string, key: string): Promise<void> {
     await this.eventing.pool.query(`DELETE FROM ${this.s}.idempotency_keys WHERE tenant = $1 AND key = $2 AND status IS NULL`, [tenant, key]);
   }
-
-  /** Keys are kept for a day, like the command topics' retention. */
-  async expire(olderThanHours = 24): Promise<void> {
-    await this.eventing.pool.query(`DELETE FROM ${this.s}.idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [olderThanHours]);
-  }
 }
