@@ -9,6 +9,9 @@ import type { AgentRegistry, ManagedAgent } from '../agent-registry';
 import { probeEndpoint } from '../probe-endpoint';
 import { nextHealth, type HealthTrack } from './health-hysteresis';
 
+/** Rounds after which an agent's models are recorded again even if the endpoint reports the same ones. */
+const RECHECK_MODELS_ROUNDS = 30;
+
 export interface HealthMonitorOptions {
   readonly intervalMs: number;
   /**
@@ -35,6 +38,8 @@ export class HealthMonitor {
   private readonly logger = new Logger(HealthMonitor.name);
   private readonly loop: LeasedLoop;
   private readonly tracks = new Map<string, HealthTrack>();
+  /** Per agent, the model list last recorded (sorted, as JSON) and in which round. */
+  private readonly recordedModels = new Map<string, { models: string; round: number }>();
   private producer: Producer | undefined;
   private rounds = 0;
   private lastRoundMs = 0;
@@ -121,7 +126,15 @@ export class HealthMonitor {
     const { track: updated, reason } = nextHealth(track, { ok: probe.reachable, responseTimeMs, error: probe.error, load }, agent.maxResponseTimeMs);
     this.tracks.set(key, updated);
     if (updated.status !== agent.status) await this.record(agent, { type: 'RecordHealth', data: { agentId: agent.agentId, status: updated.status, reason } });
-    if (probe.reachable) await this.record(agent, { type: 'RecordCapabilities', data: { agentId: agent.agentId, probe } });
+    // The models an endpoint serves rarely change: ask the Agent only when they differ from what this monitor last
+    // recorded, or every RECHECK_MODELS_ROUNDS rounds (the Agent may have changed meanwhile, e.g. by UpdateAgent);
+    // a transaction and a stream read per agent per round would otherwise be most of the monitor's work.
+    const models = JSON.stringify([...probe.models].sort());
+    const recorded = this.recordedModels.get(key);
+    const stale = !recorded || recorded.models !== models || this.rounds - recorded.round >= RECHECK_MODELS_ROUNDS;
+    if (probe.reachable && stale && (await this.record(agent, { type: 'RecordCapabilities', data: { agentId: agent.agentId, probe } }))) {
+      this.recordedModels.set(key, { models, round: this.rounds });
+    }
     return {
       id: randomUUID(), type: AgentHealthSampled.type, version: AgentHealthSampled.version, source: 'agent-manager', tenant: agent.tenant,
       occurredAt: new Date().toISOString(), correlationId: randomUUID(), causationId: null,
@@ -132,7 +145,8 @@ export class HealthMonitor {
     };
   }
 
-  private async record(agent: ManagedAgent, command: Parameters<typeof agentDecider.decide>[0]): Promise<void> {
+  /** Decides and records one command for the agent; false when that failed (logged). */
+  private async record(agent: ManagedAgent, command: Parameters<typeof agentDecider.decide>[0]): Promise<boolean> {
     const tx = await this.eventing.pool.connect();
     try {
       await tx.query('BEGIN');
@@ -141,9 +155,11 @@ export class HealthMonitor {
       });
       if (result.envelopes.length > 0) await this.registry.save(tx, agent.tenant, result.state);
       await tx.query('COMMIT');
+      return true;
     } catch (error) {
       await tx.query('ROLLBACK').catch(() => undefined);
       this.logger.warn(`could not record ${command.type} for ${agent.agentId}: ${(error as Error).message}`);
+      return false;
     } finally {
       tx.release();
     }
