@@ -343,9 +343,13 @@ describe('gateway REST API through the running stack', () => {
 
   describe('API description', () => {
     it('serves the generated OpenAPI document and a browsable page', async () => {
-      const doc = await api<{ openapi: string; paths: Record<string, object> }>('GET', '/api/openapi.json');
+      const doc = await api<{ openapi: string; paths: Record<string, object>; components: { schemas: Record<string, { properties?: Record<string, object>; required?: string[] }> } }>('GET', '/api/openapi.json');
       expect(doc.body.openapi).toMatch(/^3\./);
       expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/tasks', '/api/tasks/{id}', '/api/tasks/{id}/assign', '/api/status/cluster', '/api/metrics/performance', '/api/workflows/{id}/execute']));
+      // Bodies that are contract classes get their schema from the contracts (the registration protocol).
+      expect(Object.keys(doc.body.components.schemas['RegisterAgentDto'].properties ?? {})).toEqual(expect.arrayContaining(['agentId', 'endpoint', 'capabilities', 'maxConcurrent']));
+      expect(doc.body.components.schemas['UpdateAgentDto'].properties).not.toHaveProperty('agentId');
+      expect(doc.body.components.schemas['CreateTaskDto'].required).toEqual(expect.arrayContaining(['title', 'prompt']));
       const page = await fetch(`${gateway.url}/api/docs`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('/api/openapi.json');
