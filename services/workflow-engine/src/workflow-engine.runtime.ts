@@ -5,22 +5,22 @@ import {
   type ActivateWorkflowData, type CancelExecutionData, type DeactivateWorkflowData, type Envelope, type ImportWorkflowData, type RetryExecutionData,
   type StartExecutionData, type McpToolCallCompletedData, type McpToolCallFailedData, type TaskCompletedData,
 } from '@hive/contracts';
-import { ConcurrencyError, DomainError, DurableTimers, handleCommand, type Timer } from '@hive/event-store';
-import { CheckpointedConsumer, CommandProcessor, HiveEventing, type CommandAcceptance, type CommandHandlerFn, type ConsumedMessage } from '@hive/messaging';
+import { DomainError, DurableTimers, handleCommand, type OutboxMessage, type StreamAppend, type Timer } from '@hive/event-store';
+import {
+  CheckpointedConsumer, CommandProcessor, FatalMessageError, HiveEventing, type BatchCommandHandlerFn, type CommandAcceptance, type CommandHandlerFn, type ConsumedMessage,
+} from '@hive/messaging';
 import { allowedEnvironment, WorkflowEngineConfig, workflowVars } from './config/workflow-engine.config';
 import { ExecutionDriver, type DriverDeps } from './execution/execution-driver';
 import { ExecutionRepository, executionStream, workflowStream } from './execution/execution-repository';
-import { ExecutionRunner, TIMER_TIMEOUT, TIMER_WAIT } from './execution/execution-runner';
+import { errorWorkflowStart, ExecutionRunner, TIMER_TIMEOUT, TIMER_WAIT } from './execution/execution-runner';
+import { isSubworkflowExecution, settleCall, subworkflowOutcome, type CallOutcome } from './execution/call-outcomes';
 import { emptyExecution, startNodeOf } from './execution/execution-state';
 import { ExecutionWriter } from './execution/execution-writer';
-import { taskOutputItem, type EffectResult } from './nodes/effects';
-import { isObject } from './nodes/node-context';
 import type { JsonObject } from './n8n/n8n-workflow.types';
 import { EngineTables } from './persistence/engine-tables';
 import { QuickJsSandbox } from './sandbox/quickjs-sandbox';
 import { workflowDecider } from './workflow/workflow.decider';
 
-type CallOutcome = { ok: true; result: string; resultJson?: JsonObject; json?: JsonObject } | { ok: false; error: string };
 
 /**
  * Wires the workflow engine: the command consumer (workflows, and the start of
@@ -67,7 +67,7 @@ export class WorkflowEngineRuntime implements OnApplicationBootstrap, OnModuleDe
     this.commands = new CheckpointedConsumer({
       name: 'workflow-engine-commands', groupId: `${this.eventing.topicPrefix}workflow-engine.commands`,
       topics: [this.eventing.topic(Topics.workflowEngineCommands.name)], kafka, pool, checkpoints, catalogue: hiveCatalogue,
-      handler: new CommandProcessor(store, 'workflow-engine', this.commandHandlers()),
+      handler: new CommandProcessor(store, 'workflow-engine', this.commandHandlers(), this.batchHandler(this.commandHandlers())),
       partitionsConsumedConcurrently: 6,
     });
     this.outcomes = new CheckpointedConsumer({
@@ -123,35 +123,97 @@ export class WorkflowEngineRuntime implements OnApplicationBootstrap, OnModuleDe
     };
   }
 
+  /**
+   * Runs of consecutive StartExecution commands are decided together (one read of their workflows,
+   * one append for all their pure prefixes, one insert of the ones still running); other commands
+   * one by one, in order.
+   */
+  private batchHandler(handlers: Record<string, CommandHandlerFn>): BatchCommandHandlerFn {
+    return async (commands, tx) => {
+      const outcomes: Array<CommandAcceptance | DomainError> = [];
+      for (let i = 0; i < commands.length;) {
+        if (commands[i].type === StartExecution.type) {
+          let j = i;
+          while (j < commands.length && commands[j].type === StartExecution.type) j++;
+          outcomes.push(...(await this.startExecutions(commands.slice(i, j), tx)));
+          i = j;
+          continue;
+        }
+        const handler = handlers[commands[i].type];
+        if (!handler) throw new FatalMessageError(`workflow-engine has no handler for command "${commands[i].type}"`);
+        try {
+          outcomes.push(await handler(commands[i], tx));
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          outcomes.push(error);
+        }
+        i++;
+      }
+      return outcomes;
+    };
+  }
+
   private async startExecution(envelope: Envelope, tx: PoolClient): Promise<CommandAcceptance> {
-    const data = envelope.data as StartExecutionData;
-    const workflow = await this.tables.workflowOf(tx, data.workflowId);
-    if (!workflow || workflow.tenant !== envelope.tenant) throw new DomainError('not_found', `workflow "${data.workflowId}" does not exist`);
-    const version = data.workflowVersion ?? workflow.active ?? workflow.latest;
-    const loaded = await this.repository.workflow(tx, data.workflowId, version);
-    if (!loaded) throw new DomainError('not_found', `workflow "${data.workflowId}" has no version ${version}`);
-    if (!startNodeOf(loaded.compiled, data.triggerNode)) {
-      throw new DomainError('invalid', data.triggerNode ? `workflow "${data.workflowId}" has no node "${data.triggerNode}"` : `workflow "${data.workflowId}" has no trigger node to start from`);
+    const [outcome] = await this.startExecutions([envelope], tx);
+    if (outcome instanceof DomainError) throw outcome;
+    return outcome;
+  }
+
+  /** Starts executions: each one's pure prefix (triggers, Set, IF, Switch, Merge...) runs here, in the command transaction. */
+  private async startExecutions(envelopes: readonly Envelope[], tx: PoolClient): Promise<Array<CommandAcceptance | DomainError>> {
+    const workflows = await this.tables.workflowsOf(tx, [...new Set(envelopes.map((e) => (e.data as StartExecutionData).workflowId))]);
+    const existing = await this.tables.existingStreams(tx, this.eventing.schema, envelopes.map((e) => executionStream((e.data as StartExecutionData).executionId)));
+    const outcomes: Array<CommandAcceptance | DomainError> = [];
+    const appends: StreamAppend[] = [];
+    const running: Array<{ tenant: string; executionId: string; workflowId: string; version: number; deadline: number | undefined }> = [];
+    const seen = new Set<string>();
+    const extra: OutboxMessage[] = [];
+    const settle: Array<{ callId: string; outcome: CallOutcome }> = [];
+    for (const envelope of envelopes) {
+      const data = envelope.data as StartExecutionData;
+      try {
+        if (seen.has(data.executionId) || existing.has(executionStream(data.executionId))) throw new DomainError('already_exists', `execution "${data.executionId}" already exists`);
+        const workflow = workflows.get(data.workflowId);
+        if (!workflow || workflow.tenant !== envelope.tenant) throw new DomainError('not_found', `workflow "${data.workflowId}" does not exist`);
+        const version = data.workflowVersion ?? workflow.active ?? workflow.latest;
+        const loaded = await this.repository.workflow(tx, data.workflowId, version);
+        if (!loaded) throw new DomainError('not_found', `workflow "${data.workflowId}" has no version ${version}`);
+        if (!startNodeOf(loaded.compiled, data.triggerNode)) {
+          throw new DomainError('invalid', data.triggerNode ? `workflow "${data.workflowId}" has no node "${data.triggerNode}"` : `workflow "${data.workflowId}" has no trigger node to start from`);
+        }
+        const driver = new ExecutionDriver(loaded.compiled, { name: loaded.name, active: workflow.active === version }, emptyExecution(), this.driverDeps());
+        driver.record({
+          type: 'workflow.execution_started',
+          data: { executionId: data.executionId, workflowId: data.workflowId, workflowVersion: version, input: data.input, attempt: 1, ...(data.triggerNode ? { triggerNode: data.triggerNode } : {}) },
+        });
+        driver.advance('inline');
+        const meta = { tenant: envelope.tenant, correlationId: envelope.correlationId, causationId: envelope.id };
+        const events = driver.takePending().map((event) => ({ ...event, meta }));
+        seen.add(data.executionId);
+        appends.push({ streamId: executionStream(data.executionId), expectedVersion: 0, key: data.executionId, events });
+        if (driver.state.status === 'running') running.push({ tenant: envelope.tenant, executionId: data.executionId, workflowId: data.workflowId, version, deadline: driver.deadline() });
+        else {
+          // Ended in its pure prefix: a parent waiting on it hears now, and a failure starts the errorWorkflow.
+          const ended = subworkflowOutcome(events);
+          if (ended && isSubworkflowExecution(data.executionId)) settle.push({ callId: data.executionId, outcome: ended });
+          const onError = errorWorkflowStart(driver, envelope.tenant, 'workflow-engine');
+          if (onError) extra.push(onError);
+        }
+        outcomes.push({ aggregateId: data.executionId, streamVersion: events.length });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        outcomes.push(error);
+        // A sub-workflow that cannot start fails the node waiting for it (a redelivered start is not a failure).
+        if (isSubworkflowExecution(data.executionId) && error.code !== 'already_exists') settle.push({ callId: data.executionId, outcome: { ok: false, error: `sub-workflow ${data.workflowId} could not start: ${error.message}` } });
+      }
     }
-    const driver = new ExecutionDriver(loaded.compiled, { name: loaded.name, active: workflow.active === version }, emptyExecution(), this.driverDeps());
-    driver.record({
-      type: 'workflow.execution_started',
-      data: { executionId: data.executionId, workflowId: data.workflowId, workflowVersion: version, input: data.input, attempt: 1, ...(data.triggerNode ? { triggerNode: data.triggerNode } : {}) },
-    });
-    // The pure prefix (triggers, Set, IF, Switch, Merge...) runs here, in the command's transaction: one append for all of it.
-    driver.advance('inline');
-    const events = driver.takePending();
-    let result;
-    try {
-      result = await this.eventing.store.appendToStream(tx, executionStream(data.executionId), events, {
-        expectedVersion: 0, tenant: envelope.tenant, correlationId: envelope.correlationId, causationId: envelope.id, key: data.executionId,
-      });
-    } catch (error) {
-      if (error instanceof ConcurrencyError) throw new DomainError('already_exists', `execution "${data.executionId}" already exists`);
-      throw error;
-    }
-    if (driver.state.status === 'running') await this.activate(tx, envelope.tenant, data.executionId, data.workflowId, version, driver.deadline());
-    return { aggregateId: data.executionId, streamVersion: result.nextVersion };
+    // Existing ids were refused above; a ConcurrencyError here fails the batch and the consumer applies it one by one.
+    await this.eventing.store.appendMany(tx, appends, extra);
+    for (const { callId, outcome } of settle) await settleCall(this.tables, tx, callId, outcome);
+    await this.tables.addActiveMany(tx, running);
+    const timeouts = running.flatMap((r) => (r.deadline === undefined ? [] : [{ id: `timeout:${r.executionId}`, kind: TIMER_TIMEOUT, dueAt: new Date(r.deadline), payload: { executionId: r.executionId } }]));
+    if (timeouts.length > 0) await this.timers.schedule(tx, timeouts);
+    return outcomes;
   }
 
   private async activate(tx: PoolClient, tenant: string, executionId: string, workflowId: string, version: number, deadline: number | undefined): Promise<void> {
@@ -229,19 +291,7 @@ export class WorkflowEngineRuntime implements OnApplicationBootstrap, OnModuleDe
           continue;
       }
       if (!id || !(id.startsWith('wft-') || id.startsWith('wfm-'))) continue;
-      const settled = await this.tables.settleCall(tx, id, outcome);
-      if (!settled) continue;
-      const outcomes = settled.results as CallOutcome[];
-      const failed = outcomes.find((o): o is Extract<CallOutcome, { ok: false }> => !o.ok);
-      const result: EffectResult = failed
-        ? { error: failed.error, retriable: false }
-        : {
-          items: outcomes.map((o, index) => {
-            const ok = o as Extract<CallOutcome, { ok: true }>;
-            return settled.output === 'mcp' ? { json: isObject(ok.json) ? ok.json : {}, pairedItem: { item: index } } : taskOutputItem(settled.output === 'llmChain' ? 'llmChain' : 'task', ok.result, ok.resultJson, index);
-          }),
-        };
-      await this.tables.toInbox(tx, [{ executionId: settled.executionId, kind: 'effect', payload: { node: settled.node, runIndex: settled.runIndex, result } }]);
+      await settleCall(this.tables, tx, id, outcome);
     }
   }
 }

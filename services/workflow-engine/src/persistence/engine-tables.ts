@@ -60,6 +60,18 @@ export class EngineTables {
     return rows[0] ? { tenant: rows[0].tenant, latest: rows[0].latest_version, active: rows[0].active_version } : undefined;
   }
 
+  async workflowsOf(db: Queryable, workflowIds: readonly string[]): Promise<Map<string, { tenant: string; latest: number; active: number | null }>> {
+    const { rows } = await db.query<{ workflow_id: string; tenant: string; latest_version: number; active_version: number | null }>(
+      `SELECT workflow_id, tenant, latest_version, active_version FROM ${this.s}.workflows WHERE workflow_id = ANY($1::text[])`, [workflowIds]);
+    return new Map(rows.map((r) => [r.workflow_id, { tenant: r.tenant, latest: r.latest_version, active: r.active_version }]));
+  }
+
+  /** Which of the streams exist already in the event store of `schema`. */
+  async existingStreams(db: Queryable, schema: string, streamIds: readonly string[]): Promise<Set<string>> {
+    const { rows } = await db.query<{ stream_id: string }>(`SELECT stream_id FROM ${schemaIdent(schema)}.streams WHERE stream_id = ANY($1::text[])`, [streamIds]);
+    return new Set(rows.map((r) => r.stream_id));
+  }
+
   async versionOf(db: Queryable, workflowId: string, version: number): Promise<{ name: string; n8n: JsonObject; tenant: string } | undefined> {
     const { rows } = await db.query<{ name: string; n8n: JsonObject; tenant: string }>(
       `SELECT name, n8n, tenant FROM ${this.s}.workflow_versions WHERE workflow_id = $1 AND version = $2`, [workflowId, version]);
@@ -70,6 +82,16 @@ export class EngineTables {
     await tx.query(
       `WITH i AS (INSERT INTO ${this.s}.active_executions (execution_id, tenant, workflow_id, version) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1)
        SELECT pg_notify($5, '')`, [executionId, tenant, workflowId, version, this.channel]);
+  }
+
+  async addActiveMany(tx: Queryable, rows: ReadonlyArray<{ tenant: string; executionId: string; workflowId: string; version: number }>): Promise<void> {
+    if (rows.length === 0) return;
+    await tx.query(
+      `WITH i AS (INSERT INTO ${this.s}.active_executions (execution_id, tenant, workflow_id, version)
+         SELECT r.execution_id, r.tenant, r.workflow_id, r.version FROM jsonb_to_recordset($1::jsonb) AS r(execution_id text, tenant text, workflow_id text, version int)
+         ORDER BY r.execution_id ON CONFLICT DO NOTHING RETURNING 1)
+       SELECT pg_notify($2, '') FROM (SELECT count(*) FROM i) AS n`,
+      [JSON.stringify(rows.map((r) => ({ execution_id: r.executionId, tenant: r.tenant, workflow_id: r.workflowId, version: r.version }))), this.channel]);
   }
 
   async removeActive(tx: Queryable, executionIds: readonly string[]): Promise<void> {
