@@ -50,6 +50,18 @@ const envelope = <T>(type: string, tenant: string, correlationId: string, data: 
   id: randomUUID(), type, version: 1, source, tenant, occurredAt: new Date().toISOString(), correlationId, causationId: null, data,
 });
 
+/** The StartExecution of a failed execution's settings.errorWorkflow (n8n's Error Trigger input), if it has one. */
+export function errorWorkflowStart(driver: ExecutionDriver, tenant: string, source: string): OutboxMessage | undefined {
+  const { state } = driver;
+  const errorWorkflow = driver.workflow.settings.errorWorkflow;
+  if (state.status !== 'failed' || typeof errorWorkflow !== 'string' || errorWorkflow === '' || errorWorkflow === state.workflowId) return undefined;
+  const data = {
+    executionId: effectId('wfe', state.executionId, 'errorWorkflow', state.attempt), workflowId: errorWorkflow,
+    input: { execution: { id: state.executionId, error: { message: state.error ?? '' }, lastNodeExecuted: state.failedNode ?? null, mode: 'trigger' }, workflow: { id: state.workflowId, name: driver.info.name } },
+  };
+  return { topic: StartExecution.topic, key: data.executionId, envelope: envelope(StartExecution.type, tenant, state.executionId, data, source) };
+}
+
 /**
  * Runs executions to their end. One instance at a time holds the runner's
  * lease; it resumes every active execution when it takes the lease (after a
@@ -216,6 +228,13 @@ export class ExecutionRunner {
           outbox.push({ topic: CreateTask.topic, key: task.taskId, envelope: envelope(CreateTask.type, tenant, executionId, task, this.options.source) });
           pendingCalls.push({ callId: task.taskId, executionId, node: effect.node, runIndex: effect.runIndex, itemIndex, itemCount: spec.tasks.length, output: spec.output });
         });
+      } else if (spec.kind === 'subworkflow') {
+        // The sub-workflow runs as its own execution; its end settles this call (see call-outcomes.ts).
+        spec.runs.forEach((run, itemIndex) => {
+          const data = { executionId: run.executionId, workflowId: spec.workflowId, input: run.input };
+          outbox.push({ topic: StartExecution.topic, key: run.executionId, envelope: envelope(StartExecution.type, tenant, executionId, data, this.options.source) });
+          pendingCalls.push({ callId: run.executionId, executionId, node: effect.node, runIndex: effect.runIndex, itemIndex, itemCount: spec.runs.length, output: 'subworkflow' });
+        });
       } else if (spec.kind === 'mcp') {
         spec.calls.forEach((call, itemIndex) => {
           outbox.push({ topic: CallMcpTool.topic, key: call.callId, envelope: envelope(CallMcpTool.type, tenant, executionId, call, this.options.source) });
@@ -227,15 +246,8 @@ export class ExecutionRunner {
     const cancelTimers: string[] = [];
     if (terminal) {
       cancelTimers.push(`timeout:${executionId}`);
-      const failed = events.find((e) => e.type === 'workflow.execution_failed');
-      const errorWorkflow = driver.workflow.settings.errorWorkflow;
-      if (failed && typeof errorWorkflow === 'string' && errorWorkflow !== '' && errorWorkflow !== driver.state.workflowId) {
-        const data = {
-          executionId: effectId('wfe', executionId, 'errorWorkflow', driver.state.attempt), workflowId: errorWorkflow,
-          input: { execution: { id: executionId, error: { message: driver.state.error ?? '' }, lastNodeExecuted: driver.state.failedNode ?? null, mode: 'trigger' }, workflow: { id: driver.state.workflowId, name: live.driver.info.name } },
-        };
-        outbox.push({ topic: StartExecution.topic, key: data.executionId, envelope: envelope(StartExecution.type, tenant, executionId, data, this.options.source) });
-      }
+      const onError = errorWorkflowStart(driver, tenant, this.options.source);
+      if (onError) outbox.push(onError);
     }
     return { executionId, tenant, expectedVersion: live.version, events, outbox, timers, cancelTimers, pendingCalls, inboxIds, terminal };
   }
@@ -244,7 +256,6 @@ export class ExecutionRunner {
     const spec = effect.spec;
     let work: Promise<EffectResult> | undefined;
     if (spec.kind === 'http') work = performHttp(spec.requests, effectId('wfh', live.executionId, effect.node, effect.runIndex, effect.attempt), effect.retry);
-    else if (spec.kind === 'subworkflow') work = Promise.resolve({ error: 'Execute Workflow is not supported by this engine yet', retriable: false });
     if (!work) return;
     live.inflight++;
     void work.catch((error: unknown) => ({ error: (error as Error).message, retriable: true }) as EffectResult).then((result) => {

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { DurableTimers, OutboxMessage, PostgresEventStore, Timer } from '@hive/event-store';
 import type { EngineTables } from '../persistence/engine-tables';
 import type { ExecutionEvent } from './execution.events';
+import { isSubworkflowExecution, settleCall, subworkflowOutcome } from './call-outcomes';
 import { executionStream } from './execution-repository';
 
 export interface ExecutionWrite {
@@ -88,6 +89,10 @@ export class ExecutionWriter {
       await this.tables.addPendingCalls(tx, writes.flatMap((w) => w.pendingCalls));
       await this.tables.deleteInbox(tx, writes.flatMap((w) => w.inboxIds));
       await this.tables.removeActive(tx, writes.filter((w) => w.terminal).map((w) => w.executionId));
+      for (const w of writes) {
+        const ended = w.terminal && isSubworkflowExecution(w.executionId) ? subworkflowOutcome(w.events) : undefined;
+        if (ended) await settleCall(this.tables, tx, w.executionId, ended);
+      }
       await tx.query('COMMIT');
     } catch (error) {
       await tx.query('ROLLBACK').catch((e: Error) => {

@@ -2,6 +2,7 @@ import type { WebhookResponseData } from '@hive/contracts';
 import type { JsonObject, JsonValue, N8nItem } from '../n8n/n8n-workflow.types';
 import type { Items } from '../execution/execution-state';
 import { evaluateConditions } from './conditions';
+import { NodeTypes } from '../n8n/node-types';
 import { isObject, item, NodeError, toItems, type NodeContext } from './node-context';
 
 export interface NodeOutcome {
@@ -15,7 +16,11 @@ const input0 = (ctx: NodeContext): Items => ctx.inputs[0] ?? [];
 
 /** Triggers hand the execution's input on: the webhook's request, the schedule's tick, the manual run's data. */
 export function triggerNode(ctx: NodeContext): NodeOutcome {
-  return one(input0(ctx).map((i) => ({ json: i.json })));
+  const items = input0(ctx);
+  // Started by an Execute Workflow node: the items it passed become the trigger's output, as in n8n.
+  const passed = ctx.node.type === NodeTypes.executeWorkflowTrigger && items.length === 1 ? items[0].json['items'] : undefined;
+  if (Array.isArray(passed)) return one(passed.map((json, index) => ({ json: isObject(json) ? json : { value: json }, pairedItem: { item: index } })));
+  return one(items.map((i) => ({ json: i.json })));
 }
 
 export const noOpNode = (ctx: NodeContext): NodeOutcome => one(input0(ctx));

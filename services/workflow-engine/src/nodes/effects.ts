@@ -207,7 +207,9 @@ function subworkflow(ctx: NodeContext, attempt: number): EffectSpec {
   const p = ctx.node.parameters;
   const source = String(p['source'] ?? 'database');
   if (source !== 'database') throw new NodeError(`Execute Workflow: source "${source}" is not supported (database is)`);
-  const workflowId = String(ctx.params.resolve(p['workflowId'], 0) ?? '');
+  // n8n 1.x exports the workflow as a resource locator: { __rl: true, value, mode, cachedResultName }.
+  const chosen = ctx.params.resolve(p['workflowId'], 0);
+  const workflowId = String((isObject(chosen) ? chosen['value'] : chosen) ?? '');
   if (workflowId === '') throw new NodeError('Execute Workflow: no workflow chosen');
   const items = ctx.inputs[0] ?? [];
   const mode = String((isObject(p['options']) ? p['options']['mode'] : undefined) ?? p['mode'] ?? 'once');
