@@ -70,7 +70,9 @@ fi
 cat <<INFO
 
 Hive is running.
-  Gateway              http://127.0.0.1:${GATEWAY_PORT:-3000}  (public REST API, OpenAPI docs and WebSocket arrive with the gateway issue)
+  Gateway API          http://127.0.0.1:${GATEWAY_PORT:-3000}/api  (token: npm run -s token -- --role admin --tenant acme)
+  API docs             http://127.0.0.1:${GATEWAY_PORT:-3000}/api/docs  (OpenAPI: /api/openapi.json)
+  WebSocket            ws://127.0.0.1:${GATEWAY_PORT:-3000}/ws?token=<token>
   Kafka                ${KAFKA_BROKERS}
   PostgreSQL           ${DATABASE_URL}
   Metrics store        ${INFLUX_URL}  (VictoriaMetrics, InfluxDB v2 write API)

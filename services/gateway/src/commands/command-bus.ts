@@ -76,7 +76,7 @@ export class CommandBus {
     if (request.idempotencyKey !== undefined) {
       if (!IDEMPOTENCY_KEY.test(request.idempotencyKey)) throw new ApiProblem('validation_failed', 'Idempotency-Key must be 1-255 visible ASCII characters');
       const fingerprint = createHash('sha256').update(`${principal.subject}\n${request.instance}\n${stableJson(request.request ?? null)}`).digest('hex');
-      const reservation = await this.idempotency.reserve(principal.tenant, request.idempotencyKey, fingerprint, commandId);
+      const reservation = await this.idempotency.reserve(principal.tenant, request.idempotencyKey, fingerprint, commandId, this.config.COMMAND_TIMEOUT_MS);
       switch (reservation.kind) {
         case 'new': break;
         case 'mismatch': throw new ApiProblem('idempotency_key_reused', 'this Idempotency-Key was used for a different request');
@@ -113,6 +113,7 @@ export class CommandBus {
       try {
         const t = performance.now();
         await this.publisher.publish(definition.topic, request.key, envelope);
+        if (request.idempotencyKey !== undefined) await this.idempotency.markSent(principal.tenant, request.idempotencyKey);
         timings['send'] = performance.now() - t;
       } catch (error) {
         this.logger.error(`could not send ${definition.type} ${commandId}: ${(error as Error).message}`);

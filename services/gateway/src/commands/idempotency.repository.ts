@@ -31,21 +31,35 @@ export class IdempotencyRepository implements OnModuleInit {
     await this.eventing.pool.query(`CREATE SCHEMA IF NOT EXISTS ${this.s};
       CREATE TABLE IF NOT EXISTS ${this.s}.idempotency_keys (
         tenant text NOT NULL, key text NOT NULL, fingerprint text NOT NULL, command_id text NOT NULL,
-        status integer, body jsonb, created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (tenant, key))`);
+        status integer, body jsonb, created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (tenant, key));
+      ALTER TABLE ${this.s}.idempotency_keys ADD COLUMN IF NOT EXISTS sent_at timestamptz`);
   }
 
-  async reserve(tenant: string, key: string, fingerprint: string, commandId: string): Promise<Reservation> {
+  /**
+   * Reserves a key for a new command, or reports what the key already holds.
+   * A reservation whose command was never marked sent within `staleAfterMs`
+   * (its instance died between reserving and sending) is taken over.
+   */
+  async reserve(tenant: string, key: string, fingerprint: string, commandId: string, staleAfterMs: number): Promise<Reservation> {
     const inserted = await this.eventing.pool.query(
       `INSERT INTO ${this.s}.idempotency_keys (tenant, key, fingerprint, command_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
       [tenant, key, fingerprint, commandId]);
     if (inserted.rowCount === 1) return { kind: 'new' };
-    const { rows } = await this.eventing.pool.query<{ fingerprint: string; command_id: string; status: number | null; body: unknown }>(
-      `SELECT fingerprint, command_id, status, body FROM ${this.s}.idempotency_keys WHERE tenant = $1 AND key = $2`, [tenant, key]);
+    const { rows } = await this.eventing.pool.query<{ fingerprint: string; command_id: string; status: number | null; body: unknown; stale: boolean }>(
+      `SELECT fingerprint, command_id, status, body, (status IS NULL AND sent_at IS NULL AND created_at < now() - make_interval(secs => $3)) AS stale
+       FROM ${this.s}.idempotency_keys WHERE tenant = $1 AND key = $2`, [tenant, key, staleAfterMs / 1000]);
     const row = rows[0];
-    if (!row) return this.reserve(tenant, key, fingerprint, commandId);
+    if (row?.stale) {
+      await this.eventing.pool.query(`DELETE FROM ${this.s}.idempotency_keys WHERE tenant = $1 AND key = $2 AND status IS NULL AND sent_at IS NULL`, [tenant, key]);
+    }
+    if (!row || row.stale) return this.reserve(tenant, key, fingerprint, commandId, staleAfterMs);
     if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
     if (row.status !== null) return { kind: 'done', response: { status: row.status, body: row.body } };
     return { kind: 'pending', commandId: row.command_id };
+  }
+
+  async markSent(tenant: string, key: string): Promise<void> {
+    await this.eventing.pool.query(`UPDATE ${this.s}.idempotency_keys SET sent_at = now() WHERE tenant = $1 AND key = $2`, [tenant, key]);
   }
 
   async complete(tenant: string, key: string, response: StoredResponse): Promise<void> {
