@@ -1,6 +1,7 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { CallMcpToolData, McpToolCallCompletedData, McpToolCallFailedData } from '@hive/contracts';
 import type { McpRegistry } from '../registry/mcp-registry';
+import { CallQueueTimeoutError } from '../registry/mcp-server-connection';
 import { unprefixedToolName } from '../registry/tool-names';
 
 export type ToolCallEvent =
@@ -61,6 +62,7 @@ export class ToolCaller {
           },
         };
       } catch (error) {
+        if (error instanceof CallQueueTimeoutError) return failed(error.message, true);
         if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
           return failed(idempotent
             ? `timed out after ${call.timeoutMs} ms`

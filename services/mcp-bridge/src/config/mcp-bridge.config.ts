@@ -32,6 +32,10 @@ export class McpBridgeConfig extends InfraConfig {
   @IsInt() @Min(0) @Max(10)
   MCP_CALL_RETRIES: number = 2;
 
+  /** Tool calls in flight to one MCP server at most; further calls queue (their timeout includes the wait). */
+  @IsInt() @Min(1) @Max(10_000)
+  MCP_MAX_CONCURRENT_CALLS: number = 64;
+
   /** How long a Hive MCP tool waits for a command's outcome (task creation, workflow start) before answering with a timeout. */
   @IsInt() @Min(100) @Max(600_000)
   MCP_COMMAND_TIMEOUT_MS: number = 10_000;

@@ -15,6 +15,8 @@ export interface RegistryOptions {
   readonly stdioCommands: readonly string[];
   readonly healthIntervalMs: number;
   readonly healthTimeoutMs: number;
+  /** Calls in flight to one server at most. */
+  readonly maxConcurrentCalls?: number;
 }
 
 /** A registered server as this instance sees it right now. */
@@ -195,6 +197,7 @@ export class McpRegistry {
   private newConnection(tenant: string, spec: McpServerSpecData): McpServerConnection {
     return new McpServerConnection(spec, {
       stdioCommands: this.options.stdioCommands,
+      ...(this.options.maxConcurrentCalls ? { maxConcurrentCalls: this.options.maxConcurrentCalls } : {}),
       onToolsChanged: (tools) => {
         const entry = this.entries.get(keyOf(tenant, spec.serverId));
         if (entry) void this.observe(entry, { status: entry.status, reason: 'tools/list_changed', tools: tools.map((t) => t.name) });

@@ -13,6 +13,16 @@ export interface ConnectionOptions {
   readonly onToolsChanged: (tools: readonly Tool[]) => void;
   /** The transport closed (stdio process exited, session ended). */
   readonly onClosed: () => void;
+  /** Calls in flight to this server at most; the others wait their turn (within their timeout). Default 64. */
+  readonly maxConcurrentCalls?: number;
+}
+
+/** A call waited its whole timeout for a free slot: the tool did not run. */
+export class CallQueueTimeoutError extends Error {
+  constructor(timeoutMs: number, queued: number) {
+    super(`timed out after ${timeoutMs} ms waiting behind ${queued} other calls to this server; the tool did not run`);
+    this.name = 'CallQueueTimeoutError';
+  }
 }
 
 /** Why a stdio spec may not be started here, or undefined when it may. */
@@ -34,6 +44,8 @@ export class McpServerConnection {
   private client: Client | undefined;
   private toolMap = new Map<string, Tool>();
   private closing = false;
+  private inFlight = 0;
+  private readonly queue: Array<() => void> = [];
 
   constructor(readonly spec: McpServerSpecData, private readonly options: ConnectionOptions) {}
 
@@ -100,10 +112,45 @@ export class McpServerConnection {
     return performance.now() - started;
   }
 
+  /** Calls a tool within `timeoutMs`, counting the time spent waiting for a free slot. */
   async callTool(name: string, args: Record<string, unknown>, timeoutMs: number): Promise<CallToolResult> {
-    const client = this.client;
-    if (!client) throw new Error('not connected');
-    return (await client.callTool({ name, arguments: args }, undefined, { timeout: timeoutMs })) as CallToolResult;
+    const started = performance.now();
+    await this.acquire(timeoutMs);
+    try {
+      const client = this.client;
+      if (!client) throw new Error('not connected');
+      const left = Math.max(1, Math.round(timeoutMs - (performance.now() - started)));
+      return (await client.callTool({ name, arguments: args }, undefined, { timeout: left })) as CallToolResult;
+    } finally {
+      this.release();
+    }
+  }
+
+  private async acquire(timeoutMs: number): Promise<void> {
+    if (this.inFlight < (this.options.maxConcurrentCalls ?? 64)) {
+      this.inFlight++;
+      return;
+    }
+    const queued = this.queue.length;
+    await new Promise<void>((resolve, reject) => {
+      const grant = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        const index = this.queue.indexOf(grant);
+        if (index >= 0) this.queue.splice(index, 1);
+        reject(new CallQueueTimeoutError(timeoutMs, queued));
+      }, timeoutMs);
+      this.queue.push(grant);
+    });
+  }
+
+  /** Hands the slot to the next waiting call, or frees it. */
+  private release(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.inFlight--;
   }
 
   async close(): Promise<void> {
