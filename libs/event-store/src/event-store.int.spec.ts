@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTestEnvironment, testCatalogue, type TestEnvironment } from '@hive/testing';
+import { createTestEnvironment, testCatalogue, waitFor, type TestEnvironment } from '@hive/testing';
 import { ConcurrencyError } from './concurrency.error';
 import { PostgresEventStore } from './event-store';
 import { migrateEventStore, startOfAll } from './index';
@@ -99,7 +99,11 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
     } finally {
       slow.release();
     }
-    const all = await lateStore.readAll(env.pool, startOfAll, 100);
+    // Visible once no older transaction runs anywhere in the database (other suites may be writing meanwhile).
+    const all = await waitFor(async () => {
+      const read = await lateStore.readAll(env.pool, startOfAll, 100);
+      return read.length === 2 ? read : undefined;
+    }, { timeoutMs: 15_000, description: 'both events readable' });
     expect(all.map((e) => e.streamId)).toEqual(['slow', 'fast']);
     expect(await lateStore.readAll(env.pool, all[1].cursor, 100)).toEqual([]);
   });
