@@ -40,7 +40,7 @@ for service in "${SERVICES[@]}"; do
     fi
     sleep 0.2
   done
-  echo "  ${service}: $(grep -o 'health on [^)]*' "$log" | tail -1)"
+  echo "  ${service}: $(grep -o -e 'health on [^)]*' -e 'ready on .*)' "$log" | tail -1 | sed 's/\x1b\[[0-9;]*m//g')"
 done
 
 # Three simulated agents stand in for LLM servers (HIVE_SIMULATED_AGENTS=0 skips them): acacia,
