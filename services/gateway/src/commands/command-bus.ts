@@ -90,13 +90,21 @@ export class CommandBus {
     const timings: Record<string, number> = {};
     const t0 = performance.now();
     const sentAt = Date.now();
-    const outcome = await this.sendAndWait(request, commandId, send, timings);
+    // The read model may apply the command's events before or after its outcome arrives: wait for both at once.
+    const caughtUp = this.watchCatchUp(request.readModel, commandId);
+    let outcome: CommandOutcome;
+    try {
+      outcome = await this.sendAndWait(request, commandId, send, timings);
+    } catch (error) {
+      caughtUp?.abort.abort();
+      throw error;
+    }
     timings['outcome'] = performance.now() - t0;
     // Split by the outcome's own timestamp (same clock on one machine; indicative across machines).
     const decidedAt = Date.parse(outcome.occurredAt);
     if (send && decidedAt > 0) timings['decided'] = Math.max(0, decidedAt - sentAt);
     const t1 = performance.now();
-    const response = await this.respond(request, commandId, outcome);
+    const response = await this.respond(request, commandId, outcome, caughtUp);
     timings['readmodel'] = performance.now() - t1;
     if (request.idempotencyKey !== undefined) await this.idempotency.complete(principal.tenant, request.idempotencyKey, response);
     return { ...response, replayed: !send, commandId, timings };
@@ -129,8 +137,20 @@ export class CommandBus {
     return outcome;
   }
 
-  private async respond<TData extends object>(request: CommandRequest<TData>, commandId: string, outcome: CommandOutcome): Promise<StoredResponse> {
+  /** Starts waiting for a read model to apply a command's events; abort to stop waiting. */
+  private watchCatchUp(readModel: string | undefined, commandId: string): { done: Promise<unknown>; abort: AbortController } | undefined {
+    if (!readModel) return undefined;
+    const abort = new AbortController();
+    const done = this.signals.waitFor(caughtUpSignal(readModel, commandId), this.config.COMMAND_TIMEOUT_MS + this.config.READ_YOUR_WRITES_TIMEOUT_MS,
+      async () => ((await hasCaughtUp(this.eventing.pool, this.eventing.schema, readModel, commandId)) ? true : undefined),
+      { signal: abort.signal, checkFirst: false });
+    return { done, abort };
+  }
+
+  private async respond<TData extends object>(request: CommandRequest<TData>, commandId: string, outcome: CommandOutcome,
+    caughtUp: { done: Promise<unknown>; abort: AbortController } | undefined): Promise<StoredResponse> {
     if (outcome.type === 'command.rejected') {
+      caughtUp?.abort.abort();
       const code = REJECTION[outcome.data.code ?? 'invalid'];
       // A not_found never says more than that: the reason could name another tenant's resource.
       const detail = code === 'not_found' ? 'No such resource.' : outcome.data.reason ?? 'refused';
@@ -138,10 +158,10 @@ export class CommandBus {
       const { body } = toProblem(problem, request.instance);
       return { status: body.status, body };
     }
-    const readModel = request.readModel;
-    if (readModel) {
-      await this.signals.waitFor(caughtUpSignal(readModel, commandId), this.config.READ_YOUR_WRITES_TIMEOUT_MS,
-        async () => ((await hasCaughtUp(this.eventing.pool, this.eventing.schema, readModel, commandId)) ? true : undefined));
+    if (caughtUp) {
+      const bound = setTimeout(() => caughtUp.abort.abort(), this.config.READ_YOUR_WRITES_TIMEOUT_MS);
+      await caughtUp.done;
+      clearTimeout(bound);
     }
     const state = await request.read();
     return { status: request.successStatus ?? 200, body: state ?? { commandId, accepted: true } };

@@ -54,8 +54,12 @@ export class SignalsService implements OnModuleInit, OnModuleDestroy {
     await this.client?.end().catch(() => undefined);
   }
 
-  /** Resolves with check()'s first defined value, or undefined at the deadline. */
-  async waitFor<T>(key: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T | undefined> {
+  /**
+   * Resolves with check()'s first defined value, or undefined at the deadline
+   * or when `signal` aborts. With `checkFirst: false` the fact is first looked
+   * up on a signal or after one poll interval (for facts that cannot exist yet).
+   */
+  async waitFor<T>(key: string, timeoutMs: number, check: () => Promise<T | undefined>, options: { signal?: AbortSignal; checkFirst?: boolean } = {}): Promise<T | undefined> {
     const deadline = Date.now() + timeoutMs;
     let wake: () => void = () => undefined;
     const set = this.waiters.get(key) ?? new Set();
@@ -66,10 +70,15 @@ export class SignalsService implements OnModuleInit, OnModuleDestroy {
       wake();
     };
     set.add(listener);
+    options.signal?.addEventListener('abort', listener);
+    let skipCheck = options.checkFirst === false;
     try {
       for (;;) {
+        if (options.signal?.aborted) return undefined;
+        const wasSignalled = signalled;
         signalled = false;
-        const found = await check();
+        const found = skipCheck && !wasSignalled ? undefined : await check();
+        skipCheck = false;
         if (found !== undefined) return found;
         const left = deadline - Date.now();
         if (left <= 0) return undefined;
@@ -85,6 +94,7 @@ export class SignalsService implements OnModuleInit, OnModuleDestroy {
     } finally {
       set.delete(listener);
       if (set.size === 0) this.waiters.delete(key);
+      options.signal?.removeEventListener('abort', listener);
     }
   }
 
