@@ -14,6 +14,7 @@ import type { QuickJsSandbox } from '../sandbox/quickjs-sandbox';
 import { SandboxError } from '../sandbox/sandbox.error';
 import type { ExecutionEvent } from './execution.events';
 import { connectedInputs, evolveExecution, latestItems, type ExecutionState, type Items, type NodeRun } from './execution-state';
+import { pairedItemOf } from './paired-items';
 
 export interface DriverDeps {
   readonly sandbox: QuickJsSandbox;
@@ -269,10 +270,14 @@ export class ExecutionDriver {
 
   private contextFor(node: N8nNode, runIndex: number, rawInputs: readonly Items[]): NodeContext {
     const inputs = node.executeOnce === true && rawInputs[0] ? [rawInputs[0].slice(0, 1), ...rawInputs.slice(1)] : rawInputs;
-    const nodes: Record<string, { items: Items }> = {};
+    const nodes: Record<string, { items: Items; paired?: Array<N8nItem | null> }> = {};
+    const first = rawInputs[0] ?? [];
     for (const ref of referencedNodes(node.parameters)) {
       const items = latestItems(this.current, ref);
-      if (items) nodes[ref] = { items };
+      if (!items) continue;
+      // $('ref').item follows each input item's pairedItem chain back to ref, as n8n does.
+      const paired = first.map((_, index) => pairedItemOf(this.workflow, this.current, node.name, 0, first, index, ref) ?? null);
+      nodes[ref] = { items, ...(paired.some((p) => p !== null) ? { paired } : {}) };
     }
     const data: EvaluationData = {
       items: inputs[0] ?? [], nodes,

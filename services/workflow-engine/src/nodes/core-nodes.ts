@@ -3,7 +3,7 @@ import type { JsonObject, JsonValue, N8nItem } from '../n8n/n8n-workflow.types';
 import type { Items } from '../execution/execution-state';
 import { evaluateConditions } from './conditions';
 import { NodeTypes } from '../n8n/node-types';
-import { isObject, item, NodeError, toItems, type NodeContext } from './node-context';
+import { isObject, NodeError, toItems, type NodeContext } from './node-context';
 
 export interface NodeOutcome {
   /** Items per output index. */
@@ -178,15 +178,22 @@ export function mergeNode(ctx: NodeContext): NodeOutcome {
     const by = String(p['combineBy'] ?? p['combinationMode'] ?? 'combineByFields');
     mode = ({ mergeByFields: 'combineByFields', mergeByPosition: 'combineByPosition', multiplex: 'combineAll' } as Record<string, string>)[by] ?? by;
   }
+  // pairedItem names the input item(s) each output item came from, with the input index, as n8n's Merge does.
+  const ia = new Map(a.map((x, i) => [x, i]));
+  const ib = new Map(b.map((y, i) => [y, i]));
+  const pair = (x: N8nItem | undefined, y: N8nItem | undefined): N8nItem['pairedItem'] => [
+    ...(x ? [{ item: ia.get(x) ?? 0, input: 0 }] : []), ...(y ? [{ item: ib.get(y) ?? 0, input: 1 }] : []),
+  ];
+  const from = (items: Items, input: 0 | 1): N8nItem[] => items.map((x, index) => ({ ...x, pairedItem: { item: index, input } }));
   switch (mode) {
     case 'append':
-      return one([...a, ...b]);
+      return one([...from(a, 0), ...from(b, 1)]);
     case 'combineByPosition': {
       const n = options['includeUnpaired'] === true ? Math.max(a.length, b.length) : Math.min(a.length, b.length);
-      return one(Array.from({ length: n }, (_, i) => item({ ...(a[i]?.json ?? {}), ...(b[i]?.json ?? {}) }, i)));
+      return one(Array.from({ length: n }, (_, i) => ({ json: { ...(a[i]?.json ?? {}), ...(b[i]?.json ?? {}) }, pairedItem: pair(a[i], b[i]) })));
     }
     case 'combineAll':
-      return one(a.flatMap((x) => b.map((y) => ({ json: { ...x.json, ...y.json } }))));
+      return one(a.flatMap((x) => b.map((y) => ({ json: { ...x.json, ...y.json }, pairedItem: pair(x, y) }))));
     case 'combineByFields': {
       const pairs: Array<[string, string]> = [];
       if (typeof p['fieldsToMatchString'] === 'string' && p['advanced'] !== true) {
@@ -207,17 +214,18 @@ export function mergeNode(ctx: NodeContext): NodeOutcome {
         const matches = byKey.get(key(x.json, 0)) ?? [];
         if (matches.length === 0) unmatchedA.push(x);
         for (const y of matches) matchedB.add(y);
-        if (joinMode === 'keepMatches' || joinMode === 'keepEverything') for (const y of matches) out.push({ json: { ...x.json, ...y.json } });
-        if (joinMode === 'enrichInput1') out.push({ json: matches.reduce((acc, y) => ({ ...acc, ...y.json }), { ...x.json }) });
+        if (joinMode === 'keepMatches' || joinMode === 'keepEverything') for (const y of matches) out.push({ json: { ...x.json, ...y.json }, pairedItem: pair(x, y) });
+        if (joinMode === 'enrichInput1') out.push({ json: matches.reduce((acc, y) => ({ ...acc, ...y.json }), { ...x.json }), pairedItem: pair(x, matches[0]) });
       }
       const unmatchedB = b.filter((y) => !matchedB.has(y));
-      if (joinMode === 'keepNonMatches') return one([...unmatchedA, ...unmatchedB]);
-      if (joinMode === 'keepEverything') return one([...out, ...unmatchedA, ...unmatchedB]);
+      const alone = (x: N8nItem, input: 0 | 1): N8nItem => ({ ...x, pairedItem: input === 0 ? pair(x, undefined) : pair(undefined, x) });
+      if (joinMode === 'keepNonMatches') return one([...unmatchedA.map((x) => alone(x, 0)), ...unmatchedB.map((y) => alone(y, 1))]);
+      if (joinMode === 'keepEverything') return one([...out, ...unmatchedA.map((x) => alone(x, 0)), ...unmatchedB.map((y) => alone(y, 1))]);
       if (joinMode === 'enrichInput2') {
         const byA = new Map<string, N8nItem[]>();
         for (const x of a) byA.set(key(x.json, 0), [...(byA.get(key(x.json, 0)) ?? []), x]);
         return one(b.map((y) => ({ json: (byA.get(key(y.json, 1)) ?? []).reduce((acc, x) => ({ ...acc, ...x.json }), {}) }))
-          .map((x, i) => ({ json: { ...x.json, ...b[i].json } })));
+          .map((x, i) => ({ json: { ...x.json, ...b[i].json }, pairedItem: pair((byA.get(key(b[i].json, 1)) ?? [])[0], b[i]) })));
       }
       return one(out);
     }
@@ -225,7 +233,7 @@ export function mergeNode(ctx: NodeContext): NodeOutcome {
       const output = String(p['output'] ?? 'specifiedInput');
       if (output === 'empty') return one([{ json: {} }]);
       const which = output === 'input2' ? 2 : output === 'input1' ? 1 : Number(p['useDataOfInput'] ?? 1);
-      return one(which === 2 ? b : a);
+      return one(which === 2 ? from(b, 1) : from(a, 0));
     }
     default:
       throw new NodeError(`Merge mode "${mode}" is not supported`);

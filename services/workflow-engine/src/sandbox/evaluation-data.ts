@@ -5,7 +5,7 @@ export interface EvaluationData {
   /** The node's input items (first input). */
   readonly items: readonly N8nItem[];
   /** Output items (first output, latest run) of the nodes the code refers to. */
-  readonly nodes: Readonly<Record<string, { readonly items: readonly N8nItem[]; readonly params?: JsonObject }>>;
+  readonly nodes: Readonly<Record<string, { readonly items: readonly N8nItem[]; readonly params?: JsonObject; readonly paired?: ReadonlyArray<N8nItem | null> }>>;
   readonly execution: { readonly id: string; readonly mode: string };
   readonly workflow: { readonly id: string; readonly name: string; readonly active: boolean };
   readonly vars: Readonly<Record<string, string>>;

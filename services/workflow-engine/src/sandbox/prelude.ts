@@ -34,11 +34,13 @@ export const prelude = String.raw`
     const n = d.nodes[name];
     if (!n) throw new Error('Referenced node "' + name + '" is unknown or has not run yet');
     const items = n.items;
+    // The item the current input item derives from (pairedItem chain, computed by the host), else the same index.
+    const current = () => (n.paired && n.paired[i]) || (items[i] !== undefined ? items[i] : items[0]);
     return Object.freeze({
-      get item() { return items[i] !== undefined ? items[i] : items[0]; },
+      get item() { return current(); },
       first: () => items[0], last: () => items[items.length - 1], all: () => items,
-      get json() { return (items[i] !== undefined ? items[i] : items[0] || { json: {} }).json; },
-      get data() { return (items[i] !== undefined ? items[i] : items[0] || { json: {} }).json; },
+      get json() { return (current() || { json: {} }).json; },
+      get data() { return (current() || { json: {} }).json; },
       get parameter() { return n.params || {}; }, get params() { return n.params || {}; },
       isExecuted: true,
     });
