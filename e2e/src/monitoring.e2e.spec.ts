@@ -94,6 +94,12 @@ describe('performance monitor', () => {
     return (await response.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Series);
   };
 
+  /** The samples of the series a selector matches, once there are at least `count` (points arrive batch by batch). */
+  const samples = (selector: string, count = 1) => waitFor(async () => {
+    const values = (await exported(selector)).flatMap((s) => s.values);
+    return values.length >= count ? values : undefined;
+  }, { timeoutMs: 15_000, description: `${count} sample(s) of ${selector}` });
+
   const tasks = Array.from({ length: 6 }, () => randomUUID());
 
   it('turns task and agent events into points with the documented names, tags and values', async () => {
@@ -128,14 +134,12 @@ describe('performance monitor', () => {
     expect(completed).toHaveLength(1);
     expect(completed[0].metric).toMatchObject({ __name__: 'hive_task_response_time_ms', tenant: 'acme', agent: 'acacia', event: 'completed' });
     expect([...completed[0].values].sort((a, b) => a - b)).toEqual([1000, 2000, 3000, 4000]);
-    expect((await exported('hive_task_tokens_per_second{event="completed"}'))[0].values.sort()).toEqual([20, 21, 22, 23]);
-    const created = await waitFor(async () => (await exported('hive_task_count{event="created",tenant="acme"}'))[0]?.values.length === 6 || undefined, { timeoutMs: 10_000, description: 'six created points' });
-    expect(created).toBe(true);
-    expect((await exported('hive_task_count{event="failed",agent="acacia"}'))[0].values).toEqual([1]);
-    const cpu = await waitFor(async () => (await exported('hive_agent_health_cpu_usage{agent="acacia"}'))[0], { timeoutMs: 10_000, description: 'health sample point' });
-    expect(cpu.values).toContain(40);
-    expect((await exported('hive_agent_health_available{agent="acacia"}'))[0].values).toContain(1);
-    expect((await exported('hive_agent_status_status_code{agent="acacia",status="online"}'))[0].values).toEqual([0]);
+    expect((await samples('hive_task_tokens_per_second{event="completed"}', 4)).sort()).toEqual([20, 21, 22, 23]);
+    expect(await samples('hive_task_count{event="created",tenant="acme"}', 6)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(await samples('hive_task_count{event="failed",agent="acacia"}')).toEqual([1]);
+    expect(await samples('hive_agent_health_cpu_usage{agent="acacia"}')).toContain(40);
+    expect(await samples('hive_agent_health_available{agent="acacia"}')).toContain(1);
+    expect(await samples('hive_agent_status_status_code{agent="acacia",status="online"}')).toEqual([0]);
     // The monitor's own process sample (service.metrics_sampled via @hive/observability), and the cluster point.
     const own = await waitFor(async () => (await exported('hive_service_memory_rss_bytes{service="performance-monitor"}'))[0], { timeoutMs: 15_000, description: 'the monitor process sample' });
     expect(own.values[0]).toBeGreaterThan(10_000_000);

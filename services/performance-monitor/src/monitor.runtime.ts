@@ -44,6 +44,8 @@ export class MonitorRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   private gaugeTimer: NodeJS.Timeout | undefined;
   private lastPrune = 0;
   private lastEventAt = 0;
+  /** When this instance last ran the leased loop (which updates the gauges itself). */
+  private lastStepAt = 0;
 
   constructor(private readonly eventing: HiveEventing, private readonly config: PerformanceMonitorConfig, registry: HiveMetricsRegistry) {
     const { schema, pool } = eventing;
@@ -109,6 +111,7 @@ export class MonitorRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async refreshGauges(): Promise<void> {
+    if (Date.now() - this.lastStepAt < this.config.MONITOR_INTERVAL_MS) return;
     try {
       const reading = await this.reader.read(this.eventing.pool, new Date());
       this.metrics.update(reading, undefined);
@@ -120,6 +123,7 @@ export class MonitorRuntime implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** One round of the leased loop. */
   async step(at = new Date()): Promise<MonitorReading> {
+    this.lastStepAt = Date.now();
     const { pool, store } = this.eventing;
     const reading = await this.reader.read(pool, at);
     const rejected = new Set(this.rules.status().errors.flatMap((e) => (e.rule ? [e.rule] : [])));

@@ -64,8 +64,17 @@ export class MonitorReader {
   async read(db: Queryable, at: Date): Promise<MonitorReading> {
     const s = this.s;
     const since24h = new Date(at.getTime() - WINDOW_MS['24h'] - 60_000);
+    const windowStart = (window: PerformanceWindow) => new Date(Math.floor((at.getTime() - WINDOW_MS[window]) / 60_000) * 60_000 + 60_000);
+    // Summed in PostgreSQL: one row per window, tenant and agent, whatever the number of minutes kept.
+    const sums = ['created', 'completed', 'failed', 'timed_out', 'cancelled', 'retries', 'response_ms_sum', 'tps_sum', 'completion_tokens', 'completion_ms_sum', 'wf_started', 'wf_completed', 'wf_failed']
+      .map((c) => `sum(m.${c})::float8 AS ${c}`).join(', ');
     const [minutes, taskStates, agentRows, serviceRows] = await Promise.all([
-      db.query<WindowRow & { bucket: Date }>(`SELECT * FROM ${s}.pm_minute WHERE bucket >= $1`, [since24h]),
+      db.query<WindowRow & { window: PerformanceWindow }>(
+        `SELECT w.name AS window, m.tenant, m.agent_id, ${sums}
+         FROM ${s}.pm_minute m JOIN unnest($1::text[], $2::timestamptz[]) AS w(name, since) ON m.bucket >= w.since
+         GROUP BY w.name, m.tenant, m.agent_id`,
+        [PERFORMANCE_WINDOWS as unknown as string[], PERFORMANCE_WINDOWS.map(windowStart)],
+      ),
       db.query<{ tenant: string; state: string; agent_id: string | null; n: string }>(`SELECT tenant, state, agent_id, count(*) AS n FROM ${s}.pm_task GROUP BY 1, 2, 3`),
       db.query<{ agent_id: string; status: string; available: boolean; max_concurrent: number; cpu_usage: number | null; memory_usage: number | null;
         gpu_usage: number | null; tokens_per_second: number | null; health_response_ms: number | null; last_health_at: Date | null }>(
@@ -75,9 +84,8 @@ export class MonitorReader {
     ]);
 
     const windowsFor = (tenant: string | undefined): PerformanceWindowData[] => PERFORMANCE_WINDOWS.map((window) => {
-      const from = new Date(Math.floor((at.getTime() - WINDOW_MS[window]) / 60_000) * 60_000 + 60_000);
-      const rows = minutes.rows.filter((r) => r.bucket.getTime() >= from.getTime() && (tenant === undefined || r.tenant === tenant));
-      return toWindow(window, from, at, rows);
+      const rows = minutes.rows.filter((r) => r.window === window && (tenant === undefined || r.tenant === tenant));
+      return toWindow(window, windowStart(window), at, rows);
     });
     const taskCount = (tenant: string | undefined, states: readonly string[]) =>
       taskStates.rows.filter((r) => (tenant === undefined || r.tenant === tenant) && states.includes(r.state)).reduce((n, r) => n + Number(r.n), 0);
