@@ -65,4 +65,25 @@ describe('WebSocketHub', () => {
     expect(mine.sent.map((f) => (JSON.parse(f) as { type: string }).type)).toEqual(['subscribe', 'data']);
     expect(other.sent.map((f) => (JSON.parse(f) as { type: string }).type)).toEqual(['subscribe']);
   });
+
+  it('pings every heartbeat and drops a client that did not answer the previous ping', () => {
+    const hub = new WebSocketHub({} as TokenService, {} as CredentialsRepository, config);
+    const live = new StalledSocket();
+    const dead = new StalledSocket();
+    const pings: string[] = [];
+    live.on('ping-sent', () => {
+      pings.push('live');
+      live.emit('pong');
+    });
+    dead.on('ping-sent', () => pings.push('dead'));
+    const internals = hub as unknown as { accept(socket: unknown, principal: Principal): void; beat(): void };
+    internals.accept(live, principal);
+    internals.accept(dead, principal);
+    internals.beat();
+    expect(pings.sort()).toEqual(['dead', 'live']);
+    internals.beat();
+    expect(dead.terminated).toBe(true);
+    expect(live.terminated).toBe(false);
+    expect(hub.connectionCount).toBe(1);
+  });
 });
