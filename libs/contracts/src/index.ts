@@ -21,6 +21,7 @@ export * from './events/mcp/mcp-server-status.data';
 export * from './events/system/alert-severity.data';
 export * from './events/task/required-capability.data';
 export * from './events/task/task-spec.data';
+export * from './events/task/task-output-cap';
 export * from './events/agent/agent-benchmarked.event';
 export * from './events/agent/agent-capabilities-detected.event';
 export * from './events/agent/agent-deregistered.event';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import {
-  ReportTaskCompleted, ReportTaskFailed, ReportTaskProgress, ReportTaskStarted, SHARED_AGENT_TENANT, Topics,
+  ReportTaskCompleted, ReportTaskFailed, ReportTaskProgress, ReportTaskStarted, SHARED_AGENT_TENANT, taskOutputCap, Topics,
   type Envelope, type MessageDefinition,
 } from '@hive/contracts';
 import type { HiveEventing } from '@hive/messaging';
@@ -106,7 +106,7 @@ export class TaskRunner {
       const started = Date.now();
       let lastProgress = started;
       const provider = createProvider({ kind: agent.provider, baseUrl: agent.endpoint });
-      const maxTokens = outputCap(run.payload);
+      const maxTokens = taskOutputCap(run.payload);
       const result = await provider.generate(
         { model, prompt: run.prompt, system: run.system, maxTokens },
         {
@@ -153,16 +153,4 @@ export class TaskRunner {
     };
     return { topic: Topics.coordinatorCommands.name, key: run.taskId, envelope };
   }
-}
-
-/**
- * The output cap a task asks for in its payload: Hive's `maxTokens`, OpenAI's `max_tokens` or Ollama's
- * `num_predict` (top level or under `options`), the same fields the coordinator reserves tokens by.
- */
-function outputCap(payload: ClaimedRun['payload']): number | undefined {
-  if (!payload) return undefined;
-  const options = payload['options'];
-  const candidates = [payload['maxTokens'], payload['max_tokens'], payload['num_predict'],
-    typeof options === 'object' && options !== null && !Array.isArray(options) ? (options as Record<string, unknown>)['num_predict'] : undefined];
-  return candidates.find((value): value is number => typeof value === 'number' && Number.isInteger(value) && value > 0);
 }

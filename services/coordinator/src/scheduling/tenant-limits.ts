@@ -1,4 +1,4 @@
-import type { JsonObject } from '@hive/contracts';
+import { taskOutputCap, type JsonObject } from '@hive/contracts';
 
 /**
  * A tenant's resource limiter (BeamClaw's ResourceLimiter), as pure data and
@@ -87,21 +87,9 @@ const CHARS_PER_TOKEN = 4;
  */
 export function estimateTaskTokens(task: { readonly prompt: string; readonly system?: string; readonly payload?: JsonObject }): number {
   const input = Math.ceil((task.prompt.length + (task.system?.length ?? 0)) / CHARS_PER_TOKEN);
-  return input + (outputCap(task.payload) ?? DEFAULT_OUTPUT_TOKENS);
+  return input + (taskOutputCap(task.payload) ?? DEFAULT_OUTPUT_TOKENS);
 }
 
-function outputCap(payload: JsonObject | undefined): number | undefined {
-  if (!payload) return undefined;
-  const options = payload['options'];
-  const candidates = [
-    payload['maxTokens'],
-    payload['max_tokens'],
-    payload['num_predict'],
-    typeof options === 'object' && options !== null ? (options as JsonObject)['num_predict'] : undefined,
-  ];
-  // num_predict -1 / -2 mean "unbounded" to Ollama: fall back to the default.
-  return candidates.find((value): value is number => typeof value === 'number' && Number.isInteger(value) && value > 0);
-}
 
 /** One tenant's limits; absent or 0 means unlimited. */
 export interface TenantLimit {
