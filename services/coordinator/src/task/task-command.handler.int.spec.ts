@@ -59,6 +59,15 @@ describe('TaskCommandHandler (real PostgreSQL, concurrent transactions)', () => 
     });
     await commit(tx);
   };
+  /** Two running tasks and a third, pending, that depends on both. */
+  const waitingOnTwo = async () => {
+    const [a1, a2, b] = ['a1', 'a2', 'b'].map((id) => `${id}-${++round}`);
+    await running(a1);
+    await running(a2);
+    const { tx } = await inTx(env.pool, async (tx) => handler.execute(tx, 'acme', { type: 'CreateTask', data: spec(b, [a1, a2]) }, meta));
+    await commit(tx);
+    return [a1, a2, b];
+  };
   const complete = (tx: PoolClient, taskId: string) => handler.execute(tx, 'acme', {
     type: 'ReportCompleted',
     data: { taskId, agentId: 'acacia', attempt: 1, model: 'm', result: 'ok', promptTokens: 1, completionTokens: 1, tokensPerSecond: 1, responseTimeMs: 1 },
@@ -78,12 +87,7 @@ describe('TaskCommandHandler (real PostgreSQL, concurrent transactions)', () => 
   afterAll(() => env.cleanup());
 
   it('makes a dependant ready when its two dependencies complete in concurrent transactions', async () => {
-    const [a1, a2, b] = ['a1', 'a2', 'b'].map((id) => `${id}-${++round}`);
-    await running(a1);
-    await running(a2);
-    const { tx: create } = await inTx(env.pool, async (tx) =>
-      handler.execute(tx, 'acme', { type: 'CreateTask', data: spec(b, [a1, a2]) }, meta));
-    await commit(create);
+    const [a1, a2, b] = await waitingOnTwo();
     expect(await status(b)).toBe('pending');
 
     // Each instance completes one dependency; neither sees the other's uncommitted completion.
@@ -96,12 +100,7 @@ describe('TaskCommandHandler (real PostgreSQL, concurrent transactions)', () => 
   });
 
   it('fails a dependant once, with the reason, when one dependency fails while the other completes concurrently', async () => {
-    const [a1, a2, b] = ['a1', 'a2', 'b'].map((id) => `${id}-${++round}`);
-    await running(a1);
-    await running(a2);
-    const { tx: create } = await inTx(env.pool, async (tx) =>
-      handler.execute(tx, 'acme', { type: 'CreateTask', data: spec(b, [a1, a2]) }, meta));
-    await commit(create);
+    const [a1, a2, b] = await waitingOnTwo();
 
     const first = await inTx(env.pool, (tx) => complete(tx, a1));
     await overlapping(first.tx, (tx) => handler.execute(tx, 'acme', {
