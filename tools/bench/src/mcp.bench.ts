@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import type { Consumer, Producer } from 'kafkajs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -28,22 +29,31 @@ const BURST = Number(process.env['MCP_BENCH_BURST'] ?? 10_000);
 const RATE = Number(process.env['MCP_BENCH_RATE'] ?? 250);
 const SECONDS = Number(process.env['MCP_BENCH_SECONDS'] ?? 10);
 
-/** The external MCP server: one idempotent echo tool, stateless, JSON responses. */
+/** The external MCP server: one idempotent echo tool over Streamable HTTP, a session per client, JSON responses. */
 async function serve(): Promise<void> {
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
   const http = createServer((req: IncomingMessage, res: ServerResponse) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      const server = new McpServer({ name: 'bench-echo', version: '1.0.0' });
-      server.registerTool('echo', { description: 'Echoes its input', inputSchema: { message: z.string() }, annotations: { idempotentHint: true, readOnlyHint: true } },
-        async ({ message }) => ({ content: [{ type: 'text', text: message }] }));
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      res.on('close', () => {
-        void transport.close();
-        void server.close();
-      });
-      void server.connect(transport).then(() => transport.handleRequest(req, res, body ? JSON.parse(body) : undefined));
-    });
+    req.on('end', () => void (async () => {
+      const parsed: unknown = body ? JSON.parse(body) : undefined;
+      const sessionId = req.headers['mcp-session-id'];
+      let transport = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+      if (!transport) {
+        const server = new McpServer({ name: 'bench-echo', version: '1.0.0' });
+        server.registerTool('echo', { description: 'Echoes its input', inputSchema: { message: z.string() }, annotations: { idempotentHint: true, readOnlyHint: true } },
+          async ({ message }) => ({ content: [{ type: 'text', text: message }] }));
+        const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+          sessionIdGenerator: () => randomUUID(), enableJsonResponse: true, onsessioninitialized: (id: string): void => void sessions.set(id, created),
+        });
+        created.onclose = () => {
+          if (created.sessionId) sessions.delete(created.sessionId);
+        };
+        await server.connect(created);
+        transport = created;
+      }
+      await transport.handleRequest(req, res, parsed);
+    })());
   });
   http.keepAliveTimeout = 60_000;
   http.listen(0, '127.0.0.1', () => console.log(`listening on http://127.0.0.1:${(http.address() as { port: number }).port}/mcp`));
@@ -196,13 +206,14 @@ async function main(): Promise<void> {
     if (!bench.registered) throw new Error('the MCP server was not registered within 30 s');
     await Promise.all(await bench.calls(1000)); // warm-up
     console.log('warmed up');
-    const figures: Record<string, unknown> = { path: 'CallMcpTool on Kafka -> bridge -> MCP server (Streamable HTTP, 127.0.0.1) -> mcp.tool_call_completed on Kafka' };
+    const figures: Record<string, unknown> = { loadAverage1mAtStart: os.loadavg()[0], path: 'CallMcpTool on Kafka -> bridge -> MCP server (Streamable HTTP, 127.0.0.1) -> mcp.tool_call_completed on Kafka' };
     for (const [k, v] of Object.entries(directFigures)) figures[`directSdkClient.${k}`] = v;
     const burst = await bench.burst(BURST);
     for (const [k, v] of Object.entries(burst)) figures[`burst.${k}`] = v;
     const steady = await bench.steady(RATE, SECONDS);
     for (const [k, v] of Object.entries(steady)) figures[`steady.${k}`] = v;
     figures['failedCalls'] = bench.failed;
+    figures['loadAverage1mAtEnd'] = os.loadavg()[0];
     report('mcp', figures);
   } finally {
     await bench.stop().catch(() => undefined);
