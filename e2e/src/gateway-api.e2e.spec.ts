@@ -239,6 +239,8 @@ describe('gateway REST API through the running stack', () => {
       expect(await api('POST', '/api/mcp/servers', { token: admin, body })).toMatchObject({ status: 201, body: { id: 'code_review', status: 'active', version: '1.2.0' } });
       expect(owners[1].commands[0]).toMatchObject({ type: 'RegisterMcpServer', tenant: 'acme', data: body });
       expect((await api<{ items: Array<{ id: string }> }>('GET', '/api/mcp/servers', { token: developer })).body.items.map((s) => s.id)).toEqual(['code_review']);
+      expect(await api('GET', '/api/mcp/servers/code_review', { token: developer })).toMatchObject({ status: 200, body: { id: 'code_review', transport: 'streamable-http' } });
+      expect((await api('GET', '/api/mcp/servers/code_review', { token: globex })).status).toBe(404);
     });
   });
 

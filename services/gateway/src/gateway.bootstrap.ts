@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
-import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { HiveLogger } from '@hive/observability';
 import { AppModule } from './app.module';
 import { DEV_JWT_SECRET, type GatewayConfig } from './config/gateway.config';
 import { WebSocketHub } from './live/websocket-hub';
@@ -19,10 +19,10 @@ export interface GatewayStartOptions {
  * `gateway ready` when it listens.
  */
 export async function startGateway(config: GatewayConfig, options: GatewayStartOptions): Promise<NestFastifyApplication | undefined> {
-  const logger = new ConsoleLogger('gateway', { json: options.json });
+  const logger = new HiveLogger('gateway', { json: options.json });
   try {
     if (options.production && config.HIVE_JWT_SECRET === DEV_JWT_SECRET) throw new Error('HIVE_JWT_SECRET must be set in production (the default is for development only)');
-    const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: true, routerOptions: { maxParamLength: 256 } });
+    const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: false, routerOptions: { maxParamLength: 256 } });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger });
     app.enableShutdownHooks();
     serveApiDocs(app, buildOpenApi(app));
