@@ -83,7 +83,7 @@ describe('two gateway instances', () => {
     expect(statuses.length).toBeGreaterThan(20);
     expect(statuses.filter((s) => s !== 201)).toEqual([]);
     expect((await call(c.url, 'POST', '/api/tasks', { token: admin, body: { title: 'on the new one', prompt: 'x' } })).status).toBe(201);
-  }, 90_000);
+  }, 150_000);
 
   it('answers 504 when the owning service is down, and a retry with the same Idempotency-Key gets the outcome once it is back, sending nothing new', async () => {
     const admin = token('admin', 'acme', 'ada');
