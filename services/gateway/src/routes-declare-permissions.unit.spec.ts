@@ -42,7 +42,7 @@ describe('routes', () => {
     expect(all.filter((r) => !known.has(r.permission)).map((r) => r.route)).toEqual([]);
   });
 
-  it('are public only for login, refresh and health', () => {
-    expect(all.filter((r) => r.permission === PUBLIC_ROUTE).map((r) => r.route).sort()).toEqual(['GET /health', 'POST /api/auth/login', 'POST /api/auth/refresh']);
+  it('are public only for login, refresh, health and the Prometheus scrape', () => {
+    expect(all.filter((r) => r.permission === PUBLIC_ROUTE).map((r) => r.route).sort()).toEqual(['GET /health', 'GET /metrics', 'POST /api/auth/login', 'POST /api/auth/refresh']);
   });
 });
