@@ -160,6 +160,7 @@ describe('Hive MCP server (bridge, coordinator, agent manager, workflow engine a
       n8nData: {
         nodes: [node('Start', 'n8n-nodes-base.manualTrigger', {}, 0), node('Double', 'n8n-nodes-base.code', { jsCode: 'return $input.all().map(i => ({ json: { n: i.json.n * 2 } }));' }, 200)],
         connections: { Start: { main: [[{ node: 'Double', type: 'main', index: 0 }]] } },
+        tags: [{ name: 'mcp' }],
       },
     }));
     const workflowId = String(workflow.workflowId);
@@ -172,6 +173,11 @@ describe('Hive MCP server (bridge, coordinator, agent manager, workflow engine a
     expect((ok(await call(acme, 'list_executions', { workflowId })).executions as unknown[]).length).toBe(1);
     expect(errorText(await call(globex, 'get_execution', { executionId: String(execution.executionId) }))).toMatch(/not found/);
     expect(errorText(await call(acme, 'execute_workflow', { workflowId: 'no-such-workflow' }))).toMatch(/refused \(not_found\)/);
+    // Tagged "mcp" in n8n: offered as a tool of its own, to its tenant only.
+    const toolName = `workflow__${workflowId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 54)}`;
+    expect((await acme.listTools()).tools.map((t) => t.name)).toContain(toolName);
+    expect((await globex.listTools()).tools.map((t) => t.name)).not.toContain(toolName);
+    expect(ok(await call(acme, toolName, { input: { n: 5 } }))).toMatchObject({ workflowId, status: 'completed', output: [{ n: 10 }] });
   }, 60_000);
 
   it('coordinates development tasks in sequence and in parallel and returns their results', async () => {
@@ -214,7 +220,7 @@ describe('Hive MCP server (bridge, coordinator, agent manager, workflow engine a
     expect(await read('hive://metrics')).toMatch(/^hive_tasks\{tenant="acme",status="completed"\} \d+$/m);
     expect(JSON.parse(await read('hive://capabilities'))).toMatchObject({ agentCapabilities: { code_generation: 1, testing: 1 }, workflowNodeTypes: expect.arrayContaining(['n8n-nodes-base.code']) });
     expect((JSON.parse(await read('hive://tasks/completed')) as { tasks: unknown[] }).tasks.length).toBeGreaterThanOrEqual(1);
-    expect((JSON.parse(await read('hive://executions/recent')) as { executions: unknown[] }).executions.length).toBe(1);
+    expect((JSON.parse(await read('hive://executions/recent')) as { executions: unknown[] }).executions.length).toBe(2);
   });
 
   it('registers an external MCP server from Kafka, lists its prefixed tools, and answers CallMcpTool once per idempotency key', async () => {

@@ -71,7 +71,17 @@ const taskData = (taskId: string, f: TaskFields, dependsOn: string[]): CreateTas
  * tenant. Only the tools the caller's roles allow are listed. A new instance
  * serves each request (stateless Streamable HTTP) or each stdio session.
  */
-export function createHiveMcpServer(principal: Principal, deps: HiveServerDeps): McpServer {
+/** A workflow tagged `mcp`, offered as a tool of its own. */
+export interface ExposedWorkflow {
+  readonly workflowId: unknown;
+  readonly name: unknown;
+  readonly description: unknown;
+}
+
+/** The tool name of an exposed workflow: `workflow__<id>` in the characters MCP tool names allow. */
+export const workflowToolName = (workflowId: string): string => `workflow__${workflowId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 54)}`;
+
+export function createHiveMcpServer(principal: Principal, deps: HiveServerDeps, exposed: readonly ExposedWorkflow[] = []): McpServer {
   const server = new McpServer({ name: 'hive', version: '0.1.0' }, {
     capabilities: { tools: {}, resources: {} },
     instructions: 'Hive orchestrates AI agents, tasks and n8n workflows. Use list_agents and cluster_status to see what is available, create_task or coordinate_development to get work done, and list_workflows / execute_workflow to run workflows.',
@@ -192,17 +202,34 @@ export function createHiveMcpServer(principal: Principal, deps: HiveServerDeps):
       workflowId: z.string().min(1).max(128), input: z.record(z.string(), z.unknown()).optional(), workflowVersion: z.number().int().min(1).optional(),
       executionId: z.string().min(1).max(128).optional(), wait: z.boolean().optional(), waitMs: z.number().int().min(100).max(600_000).optional(),
     },
-  }, async (a) => {
-    const executionId = a.executionId ?? `mcp-${randomUUID()}`;
+  }, async (a) => startExecution(a.workflowId, a.input ?? {}, { wait: a.wait ?? false, waitMs: a.waitMs ?? 60_000, version: a.workflowVersion, executionId: a.executionId }));
+
+  /** StartExecution, then the execution as the read model shows it (finished, with wait). */
+  async function startExecution(workflowId: string, input: Record<string, unknown>, o: { wait: boolean; waitMs: number; version?: number; executionId?: string }) {
+    const executionId = o.executionId ?? `mcp-${randomUUID()}`;
     accepted(await commands.execute(StartExecution, tenant, executionId, {
-      executionId, workflowId: a.workflowId, input: (a.input ?? {}) as JsonObject, ...(a.workflowVersion ? { workflowVersion: a.workflowVersion } : {}),
-    }, principal.subject), `starting workflow "${a.workflowId}"`);
+      executionId, workflowId, input: input as JsonObject, ...(o.version ? { workflowVersion: o.version } : {}),
+    }, principal.subject), `starting workflow "${workflowId}"`);
     const finished = (e: Awaited<ReturnType<HiveViewReadModel['execution']>>) => (e && e.status !== 'running' ? e : undefined);
-    const execution = a.wait
-      ? await deps.waitForView(async () => finished(await view.execution(tenant, executionId)), a.waitMs ?? 60_000) ?? await view.execution(tenant, executionId)
+    const execution = o.wait
+      ? await deps.waitForView(async () => finished(await view.execution(tenant, executionId)), o.waitMs) ?? await view.execution(tenant, executionId)
       : await deps.waitForView(() => view.execution(tenant, executionId), deps.readYourWritesMs);
-    return execution ?? { executionId, workflowId: a.workflowId, accepted: true };
-  });
+    return execution ?? { executionId, workflowId, accepted: true };
+  }
+
+  // Workflows tagged "mcp" in n8n, each as a tool that runs it and returns its output.
+  const names = new Set<string>();
+  for (const workflow of exposed) {
+    const workflowId = String(workflow.workflowId);
+    const name = workflowToolName(workflowId);
+    if (names.has(name)) continue;
+    names.add(name);
+    tool(name, 'executions.start', {
+      title: `Run workflow "${String(workflow.name)}"`, readOnly: false,
+      description: `${typeof workflow.description === 'string' && workflow.description ? `${workflow.description} ` : ''}(runs the Hive workflow "${String(workflow.name)}" with the input and returns its output)`,
+      inputSchema: { input: z.record(z.string(), z.unknown()).optional().describe('Input handed to the workflow\'s trigger'), waitMs: z.number().int().min(100).max(600_000).optional() },
+    }, async (a) => startExecution(workflowId, a.input ?? {}, { wait: true, waitMs: a.waitMs ?? 60_000 }));
+  }
 
   tool('get_execution', 'executions.view', {
     title: 'Get an execution', readOnly: true, description: 'One workflow execution with its status, output or error.', inputSchema: { executionId: z.string().min(1).max(128) },

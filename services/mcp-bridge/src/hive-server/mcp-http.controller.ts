@@ -44,7 +44,7 @@ export class McpHttpController {
       jsonRpcError(res, 401, error instanceof InvalidTokenError ? error.message : 'invalid token', challenge);
       return;
     }
-    const server = createHiveMcpServer(principal, this.runtime.deps);
+    const server = createHiveMcpServer(principal, this.runtime.deps, await this.runtime.view.exposedWorkflows(principal.tenant));
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
       void transport.close();

@@ -22,6 +22,13 @@ export const hiveViewTables = (schema: string): HiveViewTables => {
   return { agents: `${s}.view_agents`, tasks: `${s}.view_tasks`, workflows: `${s}.view_workflows`, executions: `${s}.view_executions` };
 };
 
+/** Workflows tagged `mcp` in n8n (tags as `[{ name }]` or strings) are offered as tools of Hive's MCP server. */
+export const MCP_WORKFLOW_TAG = 'mcp';
+const exposedAsTool = (n8nData: unknown): boolean => {
+  const tags = (n8nData as { tags?: unknown }).tags;
+  return Array.isArray(tags) && tags.some((t) => (typeof t === 'string' ? t : (t as { name?: unknown } | null)?.name) === MCP_WORKFLOW_TAG);
+};
+
 /** n8n node types of a workflow's JSON, for the capabilities overview. */
 const nodeTypesOf = (n8nData: unknown): string[] => {
   const nodes = (n8nData as { nodes?: unknown }).nodes;
@@ -37,7 +44,7 @@ export function hiveViewProjection(schema: string): Projection {
   const t = hiveViewTables(schema);
   return {
     name: 'hive_view',
-    version: 1,
+    version: 2,
     topics: [Topics.agentEvents.name, Topics.taskEvents.name, Topics.workflowEvents.name, Topics.executionEvents.name],
     init: async (db: Queryable) => {
       await db.query(`CREATE SCHEMA IF NOT EXISTS ${schemaIdent(schema)};
@@ -50,8 +57,9 @@ export function hiveViewProjection(schema: string): Projection {
           created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, finished_at timestamptz, PRIMARY KEY (tenant, task_id));
         CREATE INDEX IF NOT EXISTS view_tasks_by_status ON ${t.tasks} (tenant, status);
         CREATE TABLE IF NOT EXISTS ${t.workflows} (tenant text NOT NULL, workflow_id text NOT NULL, name text NOT NULL, description text, version integer NOT NULL,
-          active boolean NOT NULL DEFAULT false, active_version integer, node_types jsonb NOT NULL, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
+          active boolean NOT NULL DEFAULT false, active_version integer, node_types jsonb NOT NULL, exposed boolean NOT NULL DEFAULT false, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
           PRIMARY KEY (tenant, workflow_id));
+        ALTER TABLE ${t.workflows} ADD COLUMN IF NOT EXISTS exposed boolean NOT NULL DEFAULT false;
         CREATE TABLE IF NOT EXISTS ${t.executions} (tenant text NOT NULL, execution_id text NOT NULL, workflow_id text NOT NULL, workflow_version integer NOT NULL,
           status text NOT NULL, input jsonb, output jsonb, error text, failed_node text, duration_ms double precision,
           started_at timestamptz NOT NULL, finished_at timestamptz, PRIMARY KEY (tenant, execution_id));`);
@@ -120,15 +128,17 @@ export function hiveViewProjection(schema: string): Projection {
           case 'task.cancelled': await task(`status = 'cancelled', final = true, error = $4, finished_at = $3`, [(data as unknown as TaskCancelledData).reason]); break;
           case 'workflow.imported': {
             const d = data as unknown as WorkflowImportedData;
-            await tx.query(`INSERT INTO ${t.workflows} (tenant, workflow_id, name, description, version, active, node_types, created_at, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $7)
-              ON CONFLICT (tenant, workflow_id) DO NOTHING`, [tenant, d.workflowId, d.name, d.description ?? null, d.active, JSON.stringify(nodeTypesOf(d.n8nData)), at]);
+            await tx.query(`INSERT INTO ${t.workflows} (tenant, workflow_id, name, description, version, active, node_types, exposed, created_at, updated_at)
+              VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $8) ON CONFLICT (tenant, workflow_id) DO NOTHING`,
+            [tenant, d.workflowId, d.name, d.description ?? null, d.active, JSON.stringify(nodeTypesOf(d.n8nData)), exposedAsTool(d.n8nData), at]);
             if (d.active) await tx.query(`UPDATE ${t.workflows} SET active_version = 1 WHERE tenant = $1 AND workflow_id = $2`, [tenant, d.workflowId]);
             break;
           }
           case 'workflow.version_created': {
             const d = data as unknown as WorkflowVersionCreatedData;
-            await tx.query(`UPDATE ${t.workflows} SET name = $3, description = $4, version = GREATEST(version, $5), node_types = $6, updated_at = $7 WHERE tenant = $1 AND workflow_id = $2`,
-              [tenant, d.workflowId, d.name, d.description ?? null, d.version, JSON.stringify(nodeTypesOf(d.n8nData)), at]);
+            await tx.query(`UPDATE ${t.workflows} SET name = $3, description = $4, version = GREATEST(version, $5), node_types = $6, exposed = $8, updated_at = $7
+              WHERE tenant = $1 AND workflow_id = $2`,
+            [tenant, d.workflowId, d.name, d.description ?? null, d.version, JSON.stringify(nodeTypesOf(d.n8nData)), at, exposedAsTool(d.n8nData)]);
             break;
           }
           case 'workflow.activated': {

@@ -21,7 +21,7 @@ export type TaskView = ReturnType<typeof taskView>;
 
 export const workflowView = (r: Row) => ({
   workflowId: r['workflow_id'], name: r['name'], description: r['description'] ?? null, version: r['version'], active: r['active'],
-  activeVersion: r['active_version'] ?? null, nodeTypes: r['node_types'], createdAt: iso(r['created_at']), updatedAt: iso(r['updated_at']),
+  activeVersion: r['active_version'] ?? null, nodeTypes: r['node_types'], exposedAsTool: r['exposed'] === true, createdAt: iso(r['created_at']), updatedAt: iso(r['updated_at']),
 });
 
 export const executionView = (r: Row) => ({
@@ -72,6 +72,12 @@ export class HiveViewReadModel {
   async workflows(tenant: string, filter: { active?: boolean; limit: number }) {
     const { rows } = await this.pool.query(`SELECT * FROM ${this.t.workflows} WHERE tenant = $1 AND ($2::boolean IS NULL OR active = $2) ORDER BY created_at DESC, workflow_id LIMIT $3`,
       [tenant, filter.active ?? null, filter.limit]);
+    return rows.map(workflowView);
+  }
+
+  /** The tenant's workflows tagged `mcp`, offered as tools. */
+  async exposedWorkflows(tenant: string) {
+    const { rows } = await this.pool.query(`SELECT * FROM ${this.t.workflows} WHERE tenant = $1 AND exposed ORDER BY created_at, workflow_id LIMIT 100`, [tenant]);
     return rows.map(workflowView);
   }
 
