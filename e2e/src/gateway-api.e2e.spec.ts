@@ -279,7 +279,18 @@ describe('gateway REST API through the running stack', () => {
       ['POST', '/api/auth/users', { admin: true, developer: false, viewer: false }],
       ['GET', '/api/auth/api-keys', { admin: true, developer: false, viewer: false }],
       ['POST', '/api/auth/api-keys', { admin: true, developer: false, viewer: false }],
+      ['DELETE', '/api/auth/api-keys/none', { admin: true, developer: false, viewer: false }],
+      ['GET', '/api/mcp/servers/none', { admin: true, developer: true, viewer: false }],
+      ['GET', '/api/auth/me', { admin: true, developer: true, viewer: true }],
+      ['POST', '/api/auth/revoke', { admin: true, developer: true, viewer: true }],
     ];
+    it('covers every route of the OpenAPI document (public login and refresh aside)', async () => {
+      const doc = await api<{ paths: Record<string, Record<string, unknown>> }>('GET', '/api/openapi.json');
+      const documented = Object.entries(doc.body.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path.replace(/\{[^}]+\}/g, 'none')}`));
+      const tested = new Set(routes.map(([method, path]) => `${method} ${path}`));
+      expect(documented.filter((route) => !tested.has(route) && !route.startsWith('POST /api/auth/login') && !route.startsWith('POST /api/auth/refresh'))).toEqual([]);
+    });
+
     const cases = routes.flatMap(([method, path, allowed]) => (['admin', 'developer', 'viewer'] as Role[]).map((role) => [method, path, role, allowed[role]] as const));
 
     it.each(cases)('%s %s as %s: allowed %s', async (method, path, role, allowed) => {
