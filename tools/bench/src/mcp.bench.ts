@@ -26,7 +26,7 @@ import { percentile, report } from './bench-report';
 
 const TENANT = 'bench';
 const BURST = Number(process.env['MCP_BENCH_BURST'] ?? 10_000);
-const RATE = Number(process.env['MCP_BENCH_RATE'] ?? 250);
+const RATE = Number(process.env['MCP_BENCH_RATE'] ?? 100);
 const SECONDS = Number(process.env['MCP_BENCH_SECONDS'] ?? 10);
 
 /** The external MCP server: one idempotent echo tool over Streamable HTTP, a session per client, JSON responses. */
