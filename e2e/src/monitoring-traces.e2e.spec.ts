@@ -90,8 +90,8 @@ describe('observability across services', () => {
   }, 60_000);
 
   it('serves the shared metrics on /metrics of every service', async () => {
-    for (const service of SERVICES) {
-      const url = metricsUrl(service);
+    for (const service of ['gateway', ...SERVICES]) {
+      const url = service === 'gateway' ? `${gateway.url}/metrics` : metricsUrl(service);
       await fetch(url.replace(/metrics$/, 'health'));
       const text = await waitFor(async () => {
         const body = await (await fetch(url)).text();
@@ -102,6 +102,10 @@ describe('observability across services', () => {
       }
       expect(text).toContain(`service="${service}"`);
     }
+    const gatewayText = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(gatewayText).toMatch(/hive_websocket_connections_active\{service="gateway"\} 0/);
+    // The POST /api/agents of the first test, by route pattern and status.
+    expect(gatewayText).toMatch(/hive_api_request_duration_seconds_count\{(?=[^}]*method="POST")(?=[^}]*route="\/api\/agents")(?=[^}]*status="201")[^}]*\} 1/);
   });
 
   it('gets every instance\'s process samples to the monitor, which reports them up in the cluster snapshot', async () => {
@@ -109,7 +113,7 @@ describe('observability across services', () => {
       const snapshots = (await drainTopic(env.kafka, env.topicPrefix + Topics.monitorTelemetry.name)).map((m) => JSON.parse(m.value ?? '{}') as Envelope<string, ClusterSnapshotData>);
       const latest = snapshots.reverse().find((e) => e.type === 'metrics.cluster_snapshot');
       const up = new Set(latest?.data.services.filter((s) => s.up).map((s) => s.service));
-      return SERVICES.every((service) => up.has(service)) ? latest : undefined;
+      return ['gateway', ...SERVICES].every((service) => up.has(service)) ? latest : undefined;
     }, { timeoutMs: 20_000, description: 'a cluster snapshot with every service up' });
     expect(cluster.data.agents.total).toBe(1);
   }, 30_000);

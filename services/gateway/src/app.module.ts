@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { loadConfig } from '@hive/config';
 import { EventingShutdown, hiveEventingProvider } from '@hive/messaging';
+import { createWebsocketConnectionsGauge, HiveMetricsRegistry, observabilityProviders } from '@hive/observability';
 import { AgentsController } from './agents/agents.controller';
 import { AgentsReadModel } from './agents/agents.read-model';
 import { AlertsController } from './alerts/alerts.controller';
@@ -46,6 +47,8 @@ export const CONTROLLERS = [
     { provide: GatewayConfig, useFactory: () => loadConfig(GatewayConfig) },
     // The gateway owns no aggregate: it appends nothing, so it runs no relay.
     hiveEventingProvider('gateway', GatewayConfig, { relay: false }),
+    ...observabilityProviders('gateway', GatewayConfig),
+    { provide: 'hive_websocket_connections_active', inject: [HiveMetricsRegistry, WebSocketHub], useFactory: (metrics: HiveMetricsRegistry, hub: WebSocketHub) => createWebsocketConnectionsGauge(metrics, () => hub.connectionCount) },
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
     { provide: APP_PIPE, useFactory: hiveValidationPipe },

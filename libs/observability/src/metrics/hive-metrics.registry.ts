@@ -1,5 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** The Prometheus text exposition format's content type (what Registry.contentType answers). */
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
 /**
  * The Prometheus registry of one service instance: Node's default process
  * metrics (`hive_process_*`, `hive_nodejs_*`), the metrics every service

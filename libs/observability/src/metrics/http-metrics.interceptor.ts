@@ -15,8 +15,9 @@ export class HttpMetricsInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const http = context.switchToHttp();
-    const request = http.getRequest<{ method: string; route?: { path?: string } }>();
-    const route = request.route?.path ?? 'unmatched';
+    // The route pattern: Express keeps it in request.route.path, Fastify in request.routeOptions.url.
+    const request = http.getRequest<{ method: string; route?: { path?: string }; routeOptions?: { url?: string } }>();
+    const route = request.route?.path ?? request.routeOptions?.url ?? 'unmatched';
     if (route === '/metrics') return next.handle();
     const stop = this.metrics.apiRequestDuration.startTimer({ method: request.method, route });
     const record = (status: number) => {

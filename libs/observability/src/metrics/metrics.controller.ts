@@ -1,16 +1,15 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
-import { HiveMetricsRegistry } from './hive-metrics.registry';
+import { Controller, Get, Header } from '@nestjs/common';
+import { HiveMetricsRegistry, PROMETHEUS_CONTENT_TYPE } from './hive-metrics.registry';
 
-/** Prometheus scrape endpoint on the service's internal HTTP port. */
+/** Prometheus scrape endpoint on the service's internal HTTP port (works on the Express and Fastify adapters). */
 @Controller()
 export class MetricsController {
   constructor(private readonly metrics: HiveMetricsRegistry) {}
 
   @Get('metrics')
+  @Header('Content-Type', PROMETHEUS_CONTENT_TYPE)
   @Header('Cache-Control', 'no-store')
-  async scrape(@Res() response: { setHeader(name: string, value: string): void; send(body: string): void }): Promise<void> {
-    const body = await this.metrics.exposition();
-    response.setHeader('Content-Type', this.metrics.contentType);
-    response.send(body);
+  scrape(): Promise<string> {
+    return this.metrics.exposition();
   }
 }

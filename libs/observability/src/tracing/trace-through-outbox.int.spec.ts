@@ -93,9 +93,10 @@ describe('trace context through the outbox (real PostgreSQL and Kafka)', () => {
     }
     await waitFor(() => ['caused-req-1', 'caused-req-2', 'caused-req-3'].every((id) => seen.includes(id)) || undefined, { timeoutMs: 30_000, description: 'the caused events at the agent manager' });
 
-    const spans = exporter.getFinishedSpans();
-    const handling = (consumer: string, counterId: string) => spans.find((s) => s.name === 'handle test.counter_incremented'
+    // A handling span ends when its batch has committed, just after the handler saw the message.
+    const handling = (consumer: string, counterId: string) => exporter.getFinishedSpans().find((s) => s.name === 'handle test.counter_incremented'
       && s.attributes['hive.consumer'] === consumer && counterOf.get(String(s.attributes['hive.message.id'])) === counterId);
+    await waitFor(() => requests.every((r) => handling('agent-manager', `caused-${r.id}`)) || undefined, { timeoutMs: 10_000, description: 'the handling spans exported' });
     for (const request of requests) {
       const atCoordinator = handling('coordinator', request.id);
       const atAgentManager = handling('agent-manager', `caused-${request.id}`);
