@@ -5,7 +5,7 @@ import {
   type ActivateWorkflowData, type CancelExecutionData, type DeactivateWorkflowData, type Envelope, type ImportWorkflowData, type RetryExecutionData,
   type StartExecutionData, type McpToolCallCompletedData, type McpToolCallFailedData, type TaskCompletedData,
 } from '@hive/contracts';
-import { DomainError, DurableTimers, handleCommand, type OutboxMessage, type StreamAppend, type Timer } from '@hive/event-store';
+import { DomainError, DurableTimers, handleCommand, PostgresEventStore, type OutboxMessage, type StreamAppend, type Timer } from '@hive/event-store';
 import {
   CheckpointedConsumer, CommandProcessor, FatalMessageError, HiveEventing, type BatchCommandHandlerFn, type CommandAcceptance, type CommandHandlerFn, type ConsumedMessage,
 } from '@hive/messaging';
@@ -34,6 +34,8 @@ export class WorkflowEngineRuntime implements OnApplicationBootstrap, OnModuleDe
   readonly tables: EngineTables;
   readonly repository: ExecutionRepository;
   readonly timers: DurableTimers;
+  /** The store execution events are appended through (validation per WORKFLOW_EVENT_VALIDATION); workflow events use the eventing's. */
+  private readonly executions: PostgresEventStore;
   private sandbox: QuickJsSandbox | undefined;
   private deps: DriverDeps | undefined;
   private runner: ExecutionRunner | undefined;
@@ -43,6 +45,9 @@ export class WorkflowEngineRuntime implements OnApplicationBootstrap, OnModuleDe
   constructor(private readonly eventing: HiveEventing, private readonly config: WorkflowEngineConfig) {
     this.tables = new EngineTables(eventing.schema);
     this.repository = new ExecutionRepository(eventing.store, this.tables);
+    this.executions = new PostgresEventStore({
+      schema: eventing.schema, source: 'workflow-engine', catalogue: hiveCatalogue, topicPrefix: eventing.topicPrefix, validateOnAppend: config.WORKFLOW_EVENT_VALIDATION === 'on',
+    });
     this.timers = new DurableTimers({ pool: eventing.pool, connectionString: config.DATABASE_URL, schema: eventing.schema, onFire: (due, tx) => this.fire(due, tx) });
   }
 
@@ -60,7 +65,7 @@ export class WorkflowEngineRuntime implements OnApplicationBootstrap, OnModuleDe
       effects: { allowedHosts: config.WORKFLOW_HTTP_ALLOWED_HOSTS.split(',').filter(Boolean), defaultHttpTimeoutMs: config.WORKFLOW_HTTP_TIMEOUT_MS },
       vars: workflowVars(config), env: allowedEnvironment(config), now: () => Date.now(),
     };
-    const writer = new ExecutionWriter(pool, store, this.tables, this.timers);
+    const writer = new ExecutionWriter(pool, this.executions, this.tables, this.timers);
     this.runner = new ExecutionRunner({
       pool, connectionString: config.DATABASE_URL, schema, source: 'workflow-engine', tables: this.tables, repository: this.repository, writer, timers: this.timers, deps: this.deps,
     });
@@ -208,7 +213,7 @@ export class WorkflowEngineRuntime implements OnApplicationBootstrap, OnModuleDe
       }
     }
     // Existing ids were refused above; a ConcurrencyError here fails the batch and the consumer applies it one by one.
-    await this.eventing.store.appendMany(tx, appends, extra);
+    await this.executions.appendMany(tx, appends, extra);
     for (const { callId, outcome } of settle) await settleCall(this.tables, tx, callId, outcome);
     await this.tables.addActiveMany(tx, running);
     const timeouts = running.flatMap((r) => (r.deadline === undefined ? [] : [{ id: `timeout:${r.executionId}`, kind: TIMER_TIMEOUT, dueAt: new Date(r.deadline), payload: { executionId: r.executionId } }]));

@@ -20,6 +20,8 @@ import { percentile, report } from './bench-report';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 15);
 const BURST = Number(process.env['BENCH_BURST'] ?? 20_000);
+/** The engine's WORKFLOW_EVENT_VALIDATION: `off` by default here, as recommended for production (ADR 0004). */
+const VALIDATION = process.env['BENCH_EVENT_VALIDATION'] ?? 'off';
 
 const node = (name: string, type: string, parameters: Record<string, unknown>, x: number, y = 0) =>
   ({ id: randomUUID(), name, type: `n8n-nodes-base.${type}`, typeVersion: type === 'set' ? 3.4 : type === 'if' ? 2.2 : type === 'switch' ? 3.2 : type === 'merge' ? 3 : type === 'webhook' ? 2 : 1, position: [x, y], parameters });
@@ -184,7 +186,7 @@ async function main(): Promise<void> {
   let engine: RunningProcess | undefined;
   const bench = new Bench(env);
   try {
-    engine = startTsProcess(path.resolve(__dirname, '../../../services/workflow-engine/src/main.ts'), env.env({ WORKFLOW_ENGINE_PORT: '0', NODE_ENV: 'production', DATABASE_POOL_SIZE: '20' }));
+    engine = startTsProcess(path.resolve(__dirname, '../../../services/workflow-engine/src/main.ts'), env.env({ WORKFLOW_ENGINE_PORT: '0', NODE_ENV: 'production', DATABASE_POOL_SIZE: '20', WORKFLOW_EVENT_VALIDATION: VALIDATION }));
     const running = engine;
     const logFile = path.resolve(__dirname, '../../../bench-results/workflows-engine.log');
     const dumpLog = setInterval(() => fs.writeFileSync(logFile, running.output()), 5_000);
@@ -197,7 +199,7 @@ async function main(): Promise<void> {
     await Promise.all(await bench.startMany('orders', 200)); // warm-up (and proves both imports landed)
     await Promise.all(await bench.startMany('twenty', 50));
     console.log('warmed up');
-    const figures: Record<string, unknown> = { startedThrough: 'StartExecution on hive.workflow-engine.commands (gateway webhook not used)' };
+    const figures: Record<string, unknown> = { startedThrough: 'StartExecution on hive.workflow-engine.commands (gateway webhook not used)', eventValidation: VALIDATION };
     // The machine is shared: besides wall-clock rates, each phase reports the engine's own CPU time per
     // execution, and what one core would sustain at that cost (the engine is one Node.js thread).
     const pid = engine.child.pid;

@@ -6,8 +6,20 @@ const TEMPLATE = /\{\{([\s\S]*?)\}\}/g;
 const JSON_PATH = /^\s*\$json((?:\.[A-Za-z_$][\w$]*|\[\s*(?:\d+|'[^'\\]*'|"[^"\\]*")\s*\])*)\s*$/;
 const PATH_PART = /\.([A-Za-z_$][\w$]*)|\[\s*(\d+|'[^'\\]*'|"[^"\\]*")\s*\]/g;
 
+const referenced = new WeakMap<object, string[]>();
+
 /** Names of the nodes an expression refers to ($('Name'), $node["Name"], $node.Name), so only their data is copied into the sandbox. */
 export function referencedNodes(parameters: JsonValue): string[] {
+  // A workflow version is immutable and compiled once: its nodes' parameters are scanned once.
+  if (typeof parameters !== 'object' || parameters === null) return [];
+  const cached = referenced.get(parameters);
+  if (cached) return cached;
+  const names = scanReferences(parameters);
+  referenced.set(parameters, names);
+  return names;
+}
+
+function scanReferences(parameters: JsonValue): string[] {
   const text = JSON.stringify(parameters);
   const names = new Set<string>();
   for (const m of text.matchAll(/\$\(\s*\\?["'](.+?)\\?["']\s*\)/g)) names.add(m[1]);
