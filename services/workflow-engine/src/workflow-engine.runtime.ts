@@ -63,7 +63,7 @@ export class WorkflowEngineRuntime implements OnApplicationBootstrap, OnModuleDe
     this.deps = {
       sandbox: this.sandbox,
       effects: { allowedHosts: config.WORKFLOW_HTTP_ALLOWED_HOSTS.split(',').filter(Boolean), defaultHttpTimeoutMs: config.WORKFLOW_HTTP_TIMEOUT_MS },
-      vars: workflowVars(config), env: allowedEnvironment(config), now: () => Date.now(),
+      vars: workflowVars(config), env: allowedEnvironment(config), now: () => Date.now(), maxOutputBytes: config.WORKFLOW_MAX_OUTPUT_KB * 1024,
     };
     const writer = new ExecutionWriter(pool, this.executions, this.tables, this.timers);
     this.runner = new ExecutionRunner({

@@ -38,6 +38,10 @@ export class WorkflowEngineConfig extends InfraConfig {
   @IsIn(['on', 'off'])
   WORKFLOW_EVENT_VALIDATION: string = 'on';
 
+  /** Largest output (JSON) of one node run: it travels in one event, one Kafka message (ADR 0004). */
+  @IsInt() @Min(1) @Max(700)
+  WORKFLOW_MAX_OUTPUT_KB: number = 512;
+
   /** $vars for expressions, as a JSON object of strings. */
   @IsString()
   WORKFLOW_VARS_JSON: string = '{}';

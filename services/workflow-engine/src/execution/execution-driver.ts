@@ -22,7 +22,16 @@ export interface DriverDeps {
   readonly vars: Readonly<Record<string, string>>;
   readonly env: Readonly<Record<string, string>>;
   readonly now: () => number;
+  /** Largest node output (JSON bytes) one event may carry; default {@link DEFAULT_MAX_OUTPUT_BYTES}. */
+  readonly maxOutputBytes?: number;
 }
+
+/**
+ * A node_completed event carries the node's output and is published as one Kafka message: the relay
+ * sends at most 768 KiB per transaction and the broker refuses a message over 1 MiB, which would stop
+ * the outbox. A node whose output is larger fails instead.
+ */
+export const DEFAULT_MAX_OUTPUT_BYTES = 512 * 1024;
 
 export interface WorkflowInfo {
   readonly name: string;
@@ -330,6 +339,12 @@ export class ExecutionDriver {
   private nodeCompleted(node: N8nNode, run: NodeRun, outcome: NodeOutcome): void {
     let outputs = outcome.outputs;
     if (node.alwaysOutputData === true && outputs.every((o) => o.length === 0)) outputs = [[{ json: {} }], ...outputs.slice(1)];
+    const limit = this.deps.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    const bytes = Buffer.byteLength(JSON.stringify(outputs));
+    if (bytes > limit) {
+      this.nodeFailed(node, run, `its output is ${Math.ceil(bytes / 1024)} KiB, over the ${Math.floor(limit / 1024)} KiB one event may carry (WORKFLOW_MAX_OUTPUT_KB)`, false);
+      return;
+    }
     this.recordCompleted(node, run, outputs, outcome.response);
   }
 
