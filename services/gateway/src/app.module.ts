@@ -22,6 +22,7 @@ import { ExecutionsReadModel } from './executions/executions.read-model';
 import { GatewayHealthController } from './health.controller';
 import { LiveEventsService } from './live/live-events.service';
 import { WebSocketHub } from './live/websocket-hub';
+import { McpProxyController } from './mcp/mcp-proxy.controller';
 import { McpServersController } from './mcp/mcp-servers.controller';
 import { McpServersReadModel } from './mcp/mcp-servers.read-model';
 import { ProblemFilter } from './problem/problem.filter';
@@ -37,7 +38,7 @@ import { WorkflowsReadModel } from './workflows/workflows.read-model';
 /** Every controller of the public API (a test checks each route declares its permission). */
 export const CONTROLLERS = [
   GatewayHealthController, AuthController, TasksController, AgentsController, WorkflowsController, ExecutionsController,
-  AlertsController, McpServersController, StatusController,
+  AlertsController, McpServersController, McpProxyController, StatusController,
 ];
 
 /** The gateway: public REST API and WebSocket, auth, rate limits, and the read models behind them. */

@@ -54,6 +54,10 @@ export class GatewayConfig extends InfraConfig {
   @IsInt() @Min(1000) @Max(600_000)
   WS_HEARTBEAT_MS: number = 30_000;
 
+  /** The MCP bridge's Streamable HTTP endpoint that POST /mcp is proxied to. */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  MCP_BRIDGE_URL: string = 'http://127.0.0.1:3105/mcp';
+
   /** Subscriptions one WebSocket connection may hold. */
   @IsInt() @Min(1) @Max(10_000)
   WS_MAX_SUBSCRIPTIONS: number = 100;
