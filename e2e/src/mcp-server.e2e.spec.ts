@@ -228,7 +228,11 @@ describe('Hive MCP server (bridge, coordinator, agent manager, workflow engine a
       serverId: 'everything', transport: 'stdio', command: 'node', args: [EVERYTHING, 'stdio'], capabilities: ['testing'], version: '1.0.0',
     } satisfies RegisterMcpServerData), 'everything');
     expect(await hive.outcome(register)).toMatchObject({ type: 'command.accepted', data: { aggregateId: 'everything' } });
-    const tools = (ok(await call(acme, 'list_mcp_tools')).tools as Array<{ name: string }>).map((t) => t.name);
+    // Registered as soon as the bridge tried to connect; the tools appear once the stdio process answers.
+    const tools = await waitFor(async () => {
+      const names = (ok(await call(acme, 'list_mcp_tools')).tools as Array<{ name: string }>).map((t) => t.name);
+      return names.length > 0 ? names : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 300, description: 'the tools of the registered server' });
     expect(tools).toEqual(expect.arrayContaining(['everything__echo', 'everything__get-sum']));
     expect(ok(await call(globex, 'list_mcp_tools')).tools).toEqual([]);
 

@@ -25,7 +25,7 @@ export class McpBridgeRuntime implements OnApplicationBootstrap, OnModuleDestroy
     this.registry = new McpRegistry({
       store, pool, schema, stdioCommands: parseList(config.MCP_STDIO_COMMANDS),
       healthIntervalMs: config.MCP_HEALTH_INTERVAL_MS, healthTimeoutMs: config.MCP_HEALTH_TIMEOUT_MS,
-      maxConcurrentCalls: config.MCP_MAX_CONCURRENT_CALLS,
+      maxConcurrentCalls: config.MCP_MAX_CONCURRENT_CALLS, connectTimeoutMs: config.MCP_CONNECT_TIMEOUT_MS,
     });
     this.caller = new ToolCaller(this.registry, { retries: config.MCP_CALL_RETRIES });
     const processor = new CommandProcessor(store, 'mcp-bridge', {

@@ -196,7 +196,11 @@ async function main(): Promise<void> {
     console.log(`MCP server on ${url}`);
     const directFigures = await direct(url, 2000, 20);
     bridge = startTsProcess(path.resolve(__dirname, '../../../services/mcp-bridge/src/main.ts'),
-      env.env({ MCP_BRIDGE_PORT: '0', NODE_ENV: 'production', DATABASE_POOL_SIZE: '20', TELEMETRY_INTERVAL_MS: '0' }));
+      env.env({
+        MCP_BRIDGE_PORT: '0', NODE_ENV: 'production', DATABASE_POOL_SIZE: '20', TELEMETRY_INTERVAL_MS: '0',
+        // e.g. --cpu-prof --cpu-prof-dir=bench-results/mcp-profile: profile the bridge alone
+        ...(process.env['MCP_BENCH_BRIDGE_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['MCP_BENCH_BRIDGE_NODE_OPTIONS'] } : {}),
+      }));
     await bridge.waitForOutput('mcp-bridge ready', 90_000);
     console.log('bridge ready');
     await bench.start();

@@ -28,6 +28,10 @@ export class McpBridgeConfig extends InfraConfig {
   @IsInt() @Min(10) @Max(60_000)
   MCP_HEALTH_TIMEOUT_MS: number = 2_000;
 
+  /** How long connecting to a server (starting a stdio process, initialize, tools/list) may take. */
+  @IsInt() @Min(100) @Max(300_000)
+  MCP_CONNECT_TIMEOUT_MS: number = 15_000;
+
   /** Extra attempts of a tool call that failed in transport, for tools the server annotates as idempotent or read-only. */
   @IsInt() @Min(0) @Max(10)
   MCP_CALL_RETRIES: number = 2;

@@ -15,6 +15,8 @@ export interface RegistryOptions {
   readonly stdioCommands: readonly string[];
   readonly healthIntervalMs: number;
   readonly healthTimeoutMs: number;
+  /** Connecting (process start, initialize, tools/list) may take this long. Default 3x the health timeout. */
+  readonly connectTimeoutMs?: number;
   /** Calls in flight to one server at most. */
   readonly maxConcurrentCalls?: number;
 }
@@ -161,7 +163,7 @@ export class McpRegistry {
 
   private async connect(connection: McpServerConnection): Promise<Observation> {
     try {
-      const tools = await connection.connect(this.options.healthTimeoutMs * 3);
+      const tools = await connection.connect(this.options.connectTimeoutMs ?? this.options.healthTimeoutMs * 3);
       return { status: 'active', reason: 'connected', tools: tools.map((t) => t.name) };
     } catch (error) {
       return { status: 'unreachable', reason: `cannot connect: ${messageOf(error)}` };
