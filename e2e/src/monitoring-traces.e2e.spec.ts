@@ -89,6 +89,28 @@ describe('observability across services', () => {
     expect(services.size).toBeGreaterThanOrEqual(4);
   }, 60_000);
 
+  it('follows a task from POST /api/tasks through the scheduler to the provider call on the agent, in one trace', async () => {
+    // Runs after the registration above: acacia serves tenant acme.
+    const created = await call<{ id: string }>(gateway.url, 'POST', '/api/tasks', {
+      token: token('admin', 'acme', 'ada'), body: { title: 'Traced', type: 'general', priority: 5, prompt: 'Say hello.', requiredCapabilities: [] },
+    });
+    expect(created.status).toBe(201);
+    const request = await waitFor(() => spansOf('gateway').find((s) => s.kind === 1 && s.parentSpanId === undefined && /POST/.test(s.name) && JSON.stringify(s.attributes).includes('/api/tasks')), {
+      timeoutMs: 10_000, description: 'the gateway span of POST /api/tasks',
+    });
+    // The assignment is made later by the scheduler, outside the request; it continues the trace that created the task,
+    // so the agent manager's run of the task (with the provider call under it) is in the request's trace.
+    const run = await waitFor(() => spansOf('agent-manager').find((s) => s.traceId === request.traceId && s.name === 'run task'), {
+      timeoutMs: 30_000, description: `the agent manager's run task span in trace ${request.traceId}`,
+    });
+    expect(run.attributes).toMatchObject({ 'hive.task_id': created.body.id, 'hive.agent_id': 'acacia', 'hive.attempt': 1 });
+    const provider = await waitFor(() => spansOf('agent-manager').find((s) => s.parentSpanId === run.spanId && s.name === 'provider generate'), {
+      timeoutMs: 10_000, description: 'the provider call under the run',
+    });
+    expect(provider.attributes).toMatchObject({ 'hive.provider': 'ollama', 'hive.model': 'deepseek-r1:7b', 'hive.completion_tokens': expect.any(Number) });
+    expect(spansOf('coordinator').some((s) => s.traceId === request.traceId && s.name === 'handle CreateTask')).toBe(true);
+  }, 60_000);
+
   it('serves the shared metrics on /metrics of every service', async () => {
     for (const service of ['gateway', ...SERVICES]) {
       const url = service === 'gateway' ? `${gateway.url}/metrics` : metricsUrl(service);

@@ -38,3 +38,17 @@ export async function withMessageTrace<T>(headers: Readonly<Record<string, strin
     }
   });
 }
+
+/** Runs `fn` in a child span of the active one (e.g. a provider call inside a task run), recording a failure on it. */
+export async function withSpan<T>(name: string, attributes: Readonly<Record<string, string | number | boolean>>, fn: (span: Span) => Promise<T>): Promise<T> {
+  return trace.getTracer('hive').startActiveSpan(name, { attributes }, async (span) => {
+    try {
+      return await fn(span);
+    } catch (error) {
+      span.recordException(error as Error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}

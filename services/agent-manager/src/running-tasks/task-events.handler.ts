@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import {
   SHARED_AGENT_TENANT, type TaskAssignedData, type TaskCancelledData, type TaskCreatedData, type TaskRequeuedData, type TaskTimedOutData,
 } from '@hive/contracts';
+import { traceHeadersFor } from '@hive/event-store';
 import type { BatchHandler, ConsumedMessage } from '@hive/messaging';
 import type { AgentRegistry } from '../agent/agent-registry';
 import type { NewRun, TaskRunsRepository, TaskSpec } from './task-runs.repository';
@@ -45,7 +46,10 @@ export class TaskEventsHandler implements BatchHandler {
         }
         case 'task.assigned': {
           const data = envelope.data as TaskAssignedData;
-          assigned.push({ tenant, taskId: data.taskId, attempt: data.attempt, agentId: data.agentId, correlationId: envelope.correlationId, causationId: envelope.id });
+          assigned.push({
+            tenant, taskId: data.taskId, attempt: data.attempt, agentId: data.agentId, correlationId: envelope.correlationId, causationId: envelope.id,
+            traceHeaders: traceHeadersFor(envelope.id),
+          });
           break;
         }
         case 'task.cancelled':

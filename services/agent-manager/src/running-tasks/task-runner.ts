@@ -5,6 +5,7 @@ import {
   type Envelope, type MessageDefinition,
 } from '@hive/contracts';
 import type { HiveEventing } from '@hive/messaging';
+import { activeTraceHeaders, withMessageTrace, withSpan } from '@hive/observability';
 import type { AgentRegistry, ManagedAgent } from '../agent/agent-registry';
 import { createProvider } from '../providers/create-provider';
 import { ProviderError, ProviderErrorCode } from '../providers/provider-error';
@@ -83,7 +84,11 @@ export class TaskRunner {
         if (room <= 0) return;
         const claimed = await this.runs.claim(this.eventing.pool, room);
         const agents = await this.registry.forTasks(this.eventing.pool, claimed.map((run) => ({ tenant: run.tenant, agentId: run.agentId })), SHARED_AGENT_TENANT);
-        for (const run of claimed) void this.execute(run, agents.get(`${run.tenant}/${run.agentId}`));
+        // Each run continues the trace of its task.assigned event: the provider call and the reports join it.
+        for (const run of claimed) void withMessageTrace(run.traceHeaders, 'run task', (span) => {
+          span.setAttributes({ 'hive.task_id': run.taskId, 'hive.agent_id': run.agentId, 'hive.attempt': run.attempt });
+          return this.execute(run, agents.get(`${run.tenant}/${run.agentId}`));
+        });
         if (claimed.length < room) return;
       }
     } catch (error) {
@@ -107,18 +112,19 @@ export class TaskRunner {
       let lastProgress = started;
       const provider = createProvider({ kind: agent.provider, baseUrl: agent.endpoint });
       const maxTokens = taskOutputCap(run.payload);
-      const result = await provider.generate(
-        { model, prompt: run.prompt, system: run.system, maxTokens },
-        {
-          signal: AbortSignal.any([controller.signal, AbortSignal.timeout(run.timeoutMs)]),
-          onProgress: ({ tokensSoFar }) => {
-            const now = Date.now();
-            if (now - lastProgress < PROGRESS_EVERY_MS) return;
-            lastProgress = now;
-            void this.report(run, ReportTaskProgress, { ...base, tokensSoFar, elapsedMs: now - started }).catch(() => undefined);
-          },
-        },
-      );
+      const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(run.timeoutMs)]);
+      const onProgress = ({ tokensSoFar }: { tokensSoFar: number }) => {
+        const now = Date.now();
+        if (now - lastProgress < PROGRESS_EVERY_MS) return;
+        lastProgress = now;
+        void this.report(run, ReportTaskProgress, { ...base, tokensSoFar, elapsedMs: now - started }).catch(() => undefined);
+      };
+      const attributes = { 'hive.provider': agent.provider, 'hive.model': model, 'server.address': new URL(agent.endpoint).host };
+      const result = await withSpan('provider generate', attributes, async (span) => {
+        const generated = await provider.generate({ model, prompt: run.prompt, system: run.system, maxTokens }, { signal, onProgress });
+        span.setAttributes({ 'hive.prompt_tokens': generated.promptTokens, 'hive.completion_tokens': generated.completionTokens });
+        return generated;
+      });
       await this.finish(run, ReportTaskCompleted, {
         ...base, model: result.model, result: result.text, promptTokens: result.promptTokens, completionTokens: result.completionTokens,
         tokensPerSecond: result.tokensPerSecond, responseTimeMs: result.responseTimeMs,
@@ -151,6 +157,7 @@ export class TaskRunner {
       id: randomUUID(), type: definition.type, version: definition.version, source: 'agent-manager', tenant: run.tenant,
       occurredAt: new Date().toISOString(), correlationId: run.correlationId, causationId: run.causationId, data,
     };
-    return { topic: Topics.coordinatorCommands.name, key: run.taskId, envelope };
+    // The reports are written later, in a batch with others: their trace is taken now, in the run's span.
+    return { topic: Topics.coordinatorCommands.name, key: run.taskId, envelope, headers: activeTraceHeaders() };
   }
 }

@@ -19,6 +19,8 @@ export interface NewRun {
   readonly agentId: string;
   readonly correlationId: string;
   readonly causationId: string;
+  /** The trace of the task.assigned event (traceparent, tracestate), so the provider call joins it. */
+  readonly traceHeaders?: Readonly<Record<string, string>>;
 }
 
 export const runKey = (tenant: string, taskId: string, attempt: number): string => `${tenant}/${taskId}/${attempt}`;
@@ -28,6 +30,7 @@ export interface ClaimedRun extends TaskSpec {
   readonly agentId: string;
   readonly correlationId: string;
   readonly causationId: string;
+  readonly traceHeaders: Readonly<Record<string, string>>;
 }
 
 /**
@@ -53,6 +56,7 @@ export class TaskRunsRepository {
         state text NOT NULL, correlation_id text NOT NULL, causation_id text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (tenant, task_id, attempt));
       CREATE INDEX IF NOT EXISTS task_runs_pending ON ${this.s}.task_runs (updated_at) WHERE state = 'pending';
+      ALTER TABLE ${this.s}.task_runs ADD COLUMN IF NOT EXISTS trace_headers jsonb;
       CREATE INDEX IF NOT EXISTS task_runs_open ON ${this.s}.task_runs (agent_id) WHERE state <> 'done';`)
   }
 
@@ -71,12 +75,13 @@ export class TaskRunsRepository {
   async addRuns(tx: PoolClient, runs: ReadonlyArray<NewRun>): Promise<void> {
     if (runs.length === 0) return;
     await tx.query(
-      `INSERT INTO ${this.s}.task_runs (tenant, task_id, attempt, agent_id, state, correlation_id, causation_id)
-       SELECT tenant, task_id, attempt, agent_id, 'pending', correlation_id, causation_id
-       FROM jsonb_to_recordset($1::jsonb) AS r(tenant text, task_id text, attempt int, agent_id text, correlation_id text, causation_id text)
+      `INSERT INTO ${this.s}.task_runs (tenant, task_id, attempt, agent_id, state, correlation_id, causation_id, trace_headers)
+       SELECT tenant, task_id, attempt, agent_id, 'pending', correlation_id, causation_id, trace_headers
+       FROM jsonb_to_recordset($1::jsonb) AS r(tenant text, task_id text, attempt int, agent_id text, correlation_id text, causation_id text, trace_headers jsonb)
        ON CONFLICT DO NOTHING`,
       [JSON.stringify(runs.map((run) => ({
         tenant: run.tenant, task_id: run.taskId, attempt: run.attempt, agent_id: run.agentId, correlation_id: run.correlationId, causation_id: run.causationId,
+        trace_headers: run.traceHeaders && Object.keys(run.traceHeaders).length > 0 ? run.traceHeaders : null,
       })))],
     );
   }
@@ -93,19 +98,20 @@ export class TaskRunsRepository {
   async claim(db: Queryable, limit: number): Promise<ClaimedRun[]> {
     const { rows } = await db.query<{
       tenant: string; task_id: string; attempt: number; agent_id: string; correlation_id: string; causation_id: string;
-      prompt: string; system: string | null; model: string | null; payload: JsonObject | null; timeout_ms: number;
+      prompt: string; system: string | null; model: string | null; payload: JsonObject | null; timeout_ms: number; trace_headers: Record<string, string> | null;
     }>(
       `UPDATE ${this.s}.task_runs r SET state = 'running', updated_at = now()
        FROM ${this.s}.task_specs s
        WHERE s.tenant = r.tenant AND s.task_id = r.task_id
          AND (r.tenant, r.task_id, r.attempt) IN (
            SELECT tenant, task_id, attempt FROM ${this.s}.task_runs WHERE state = 'pending' ORDER BY updated_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING r.tenant, r.task_id, r.attempt, r.agent_id, r.correlation_id, r.causation_id, s.prompt, s.system, s.model, s.payload, s.timeout_ms`,
+       RETURNING r.tenant, r.task_id, r.attempt, r.agent_id, r.correlation_id, r.causation_id, r.trace_headers, s.prompt, s.system, s.model, s.payload, s.timeout_ms`,
       [limit],
     );
     return rows.map((row) => ({
       tenant: row.tenant, taskId: row.task_id, attempt: row.attempt, agentId: row.agent_id, correlationId: row.correlation_id, causationId: row.causation_id,
       prompt: row.prompt, system: row.system ?? undefined, model: row.model ?? undefined, payload: row.payload ?? undefined, timeoutMs: row.timeout_ms,
+      traceHeaders: row.trace_headers ?? {},
     }));
   }
 

@@ -81,10 +81,13 @@ export class SchedulerService {
         this.options.tenantLimits.quota(tenant, usage.get(tenant) ?? { active: 0, reserved: 0, used: 0 }));
       const schedulable: SchedulableAgent[] = agents.map((agent) => ({ ...agent, active: active.get(`${agent.tenant}/${agent.agentId}`) ?? 0 }));
       const plan = planAssignments({ tasks: ready, agents: schedulable, tenants });
-      const meta = { correlationId: randomUUID(), causationId: null };
+      const correlationId = randomUUID();
+      const traces = new Map(ready.map((task) => [`${task.tenant}/${task.taskId}`, task.traceHeaders]));
       // The whole round's assignments are decided and appended together, a few round trips whatever their number.
+      // Each assignment continues the trace that created its task, so the run on the agent joins the client's request.
       const results = await this.options.handler.executeBatch(tx, plan.assignments.map((assignment) => ({
-        tenant: assignment.tenant, meta,
+        tenant: assignment.tenant,
+        meta: { correlationId, causationId: null, headers: traces.get(`${assignment.tenant}/${assignment.taskId}`) },
         command: { type: 'ScheduleAssignment' as const, data: { taskId: assignment.taskId, agentId: assignment.agentId, attempt: assignment.attempt } },
       })));
       const refused = results.find((result) => !result.ok);

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { ConcurrencyError, DomainError, fold, type DurableTimers, type EventMeta, type PostgresEventStore, type StreamAppend, type Timer } from '@hive/event-store';
+import { ConcurrencyError, DomainError, fold, traceHeadersFor, type DurableTimers, type EventMeta, type PostgresEventStore, type StreamAppend, type Timer } from '@hive/event-store';
 import type { DependencyOutcome, DependencyStates, DependencyStatus, TaskCommand } from './task.commands';
 import { taskDecider, taskStreamId, type TaskState } from './task.decider';
 import type { TaskEvent } from './task.events';
@@ -8,6 +8,8 @@ import type { TaskReadModel } from './task-read-model';
 export interface CommandMeta {
   readonly correlationId: string;
   readonly causationId: string | null;
+  /** Trace headers for the events decided (e.g. a scheduled assignment continues the trace that created its task). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 type KnownTask = Exclude<TaskState, { status: 'none' }>;
@@ -52,6 +54,8 @@ interface Entry {
   created: boolean;
   assigned: boolean;
   retryScheduled: boolean;
+  /** At creation: the creating command's trace, kept with the task so later work on it joins that trace. */
+  traceHeaders?: Readonly<Record<string, string>>;
 }
 
 const entryKey = (tenant: string, taskId: string) => `${tenant}\u0000${taskId}`;
@@ -182,8 +186,11 @@ export class TaskCommandHandler {
     const events = taskDecider.decide(command, entry.state);
     for (const event of events) {
       entry.state = taskDecider.evolve(entry.state, event);
-      entry.events.push({ ...event, meta: { tenant: entry.tenant, correlationId: meta.correlationId, causationId: meta.causationId } });
-      if (event.type === 'task.created') entry.created = true;
+      entry.events.push({ ...event, meta: { tenant: entry.tenant, correlationId: meta.correlationId, causationId: meta.causationId, ...(meta.headers ? { headers: meta.headers } : {}) } });
+      if (event.type === 'task.created') {
+        entry.created = true;
+        entry.traceHeaders = meta.headers ?? traceHeadersFor(meta.causationId);
+      }
       if (event.type === 'task.assigned') entry.assigned = true;
       if (event.type === 'task.retry_scheduled') entry.retryScheduled = true;
     }
@@ -244,7 +251,9 @@ export class TaskCommandHandler {
     }));
     const wakes = changed.some((entry) => entry.events.some((event) => WAKES_SCHEDULER.has(event.type)));
     await this.store.appendMany(tx, appends, [], wakes ? [this.schedulerChannel] : []);
-    await this.tasks.saveMany(tx, changed.map((entry) => ({ tenant: entry.tenant, state: entry.state as KnownTask, created: entry.created, assigned: entry.assigned })));
+    await this.tasks.saveMany(tx, changed.map((entry) => ({
+      tenant: entry.tenant, state: entry.state as KnownTask, created: entry.created, assigned: entry.assigned, traceHeaders: entry.traceHeaders,
+    })));
 
     const schedule: Timer[] = [];
     const cancel: string[] = [];

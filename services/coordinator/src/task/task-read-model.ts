@@ -39,6 +39,7 @@ export class TaskReadModel {
         PRIMARY KEY (tenant, task_id)
       );
       ALTER TABLE ${this.s}.tasks ADD COLUMN IF NOT EXISTS assigned_at timestamptz;
+      ALTER TABLE ${this.s}.tasks ADD COLUMN IF NOT EXISTS trace_headers jsonb;
       CREATE INDEX IF NOT EXISTS tasks_ready ON ${this.s}.tasks (priority DESC, sequence) WHERE status = 'ready';
       CREATE INDEX IF NOT EXISTS tasks_in_flight ON ${this.s}.tasks (agent_id) WHERE status IN ('assigned', 'running');
       CREATE TABLE IF NOT EXISTS ${this.s}.task_dependencies (
@@ -53,21 +54,22 @@ export class TaskReadModel {
    * Writes the states of many tasks after a batch of decisions, in one statement: each row is the
    * task's final state in the batch, `created` adds its dependency edges, `assigned` stamps assigned_at.
    */
-  async saveMany(tx: PoolClient, saves: ReadonlyArray<{ tenant: string; state: KnownTask; created: boolean; assigned: boolean }>): Promise<void> {
+  async saveMany(tx: PoolClient, saves: ReadonlyArray<{ tenant: string; state: KnownTask; created: boolean; assigned: boolean; traceHeaders?: Readonly<Record<string, string>> }>): Promise<void> {
     if (saves.length === 0) return;
-    const rows = saves.map(({ tenant, state, created, assigned }) => ({
+    const rows = saves.map(({ tenant, state, created, assigned, traceHeaders }) => ({
       tenant, task_id: state.spec.taskId, status: state.status, priority: state.spec.priority, required: state.spec.requiredCapabilities,
       model: state.spec.model ?? null, agent_id: 'agentId' in state ? (state.agentId ?? null) : null, attempt: state.attempt,
       estimated_tokens: estimateTaskTokens(state.spec), used_tokens: state.status === 'completed' ? state.promptTokens + state.completionTokens : 0,
       depends_on: state.spec.dependsOn, assigned, created,
+      trace_headers: traceHeaders && Object.keys(traceHeaders).length > 0 ? traceHeaders : null,
     }));
     await tx.query(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(tenant text, task_id text, status text, priority int, required jsonb, model text,
-           agent_id text, attempt int, estimated_tokens int, used_tokens int, depends_on text[], assigned boolean, created boolean)
+           agent_id text, attempt int, estimated_tokens int, used_tokens int, depends_on text[], assigned boolean, created boolean, trace_headers jsonb)
        ), saved AS (
-         INSERT INTO ${this.s}.tasks AS t (tenant, task_id, status, priority, required, model, agent_id, attempt, estimated_tokens, used_tokens, depends_on, assigned_at)
-         SELECT tenant, task_id, status, priority, required, model, agent_id, attempt, estimated_tokens, used_tokens, depends_on, CASE WHEN assigned THEN now() END
+         INSERT INTO ${this.s}.tasks AS t (tenant, task_id, status, priority, required, model, agent_id, attempt, estimated_tokens, used_tokens, depends_on, assigned_at, trace_headers)
+         SELECT tenant, task_id, status, priority, required, model, agent_id, attempt, estimated_tokens, used_tokens, depends_on, CASE WHEN assigned THEN now() END, trace_headers
          FROM input
          ON CONFLICT (tenant, task_id) DO UPDATE SET status = EXCLUDED.status, agent_id = EXCLUDED.agent_id, attempt = EXCLUDED.attempt,
            used_tokens = EXCLUDED.used_tokens, updated_at = now(), assigned_at = COALESCE(EXCLUDED.assigned_at, t.assigned_at)
@@ -121,15 +123,19 @@ export class TaskReadModel {
     return rows.map((row) => ({ tenant: row.tenant, taskId: row.task_id }));
   }
 
-  async ready(db: Queryable, limit: number): Promise<ReadyTask[]> {
-    const { rows } = await db.query<{ tenant: string; task_id: string; priority: number; sequence: string; required: ReadyTask['requiredCapabilities']; model: string | null; attempt: number; estimated_tokens: number }>(
-      `SELECT tenant, task_id, priority, sequence, required, model, attempt, estimated_tokens FROM ${this.s}.tasks
+  async ready(db: Queryable, limit: number): Promise<Array<ReadyTask & { traceHeaders?: Record<string, string> }>> {
+    const { rows } = await db.query<{
+      tenant: string; task_id: string; priority: number; sequence: string; required: ReadyTask['requiredCapabilities']; model: string | null; attempt: number;
+      estimated_tokens: number; trace_headers: Record<string, string> | null;
+    }>(
+      `SELECT tenant, task_id, priority, sequence, required, model, attempt, estimated_tokens, trace_headers FROM ${this.s}.tasks
        WHERE status = 'ready' ORDER BY priority DESC, sequence LIMIT $1`,
       [limit],
     );
     return rows.map((row) => ({
       taskId: row.task_id, tenant: row.tenant, priority: row.priority, sequence: Number(row.sequence), requiredCapabilities: row.required,
       model: row.model ?? undefined, attempt: row.attempt + 1, estimatedTokens: row.estimated_tokens,
+      ...(row.trace_headers ? { traceHeaders: row.trace_headers } : {}),
     }));
   }
 
