@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Local infrastructure for Hive without Docker: Kafka (KRaft, single node), PostgreSQL and
-# VictoriaMetrics (the InfluxDB 2 write-API stand-in), all on 127.0.0.1.
+# Local infrastructure for Hive without Docker: Kafka (KRaft, single node), PostgreSQL,
+# VictoriaMetrics (the InfluxDB 2 write-API stand-in) and Redis (the gateway's rate limits),
+# all on 127.0.0.1.
 #
 #   bash infra/scripts/infra.sh up     [component...]   start what is not running, repair what is half-started
 #   bash infra/scripts/infra.sh down   [component...]   stop what these scripts started (never anything else)
 #   bash infra/scripts/infra.sh status [component...]   one line per component
 #   bash infra/scripts/infra.sh owned                  names of the components these scripts are running
 #
-# Components: postgres, victoria (VictoriaMetrics), kafka. Default: all of them.
+# Components: postgres, redis, victoria (VictoriaMetrics), kafka. Default: all of them.
 # Runtime state lives in .hive/ (gitignored); see lib.sh for the layout. After `up`,
 # .hive/infra.env holds KAFKA_BROKERS, DATABASE_URL, INFLUX_URL, ... for other scripts to source.
 # docker-compose.yml runs the same stack (same versions and broker settings) on a Docker host.
@@ -20,15 +21,17 @@ SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$SCRIPTS/lib.sh"
 # shellcheck source=postgres.sh
 source "$SCRIPTS/postgres.sh"
+# shellcheck source=redis.sh
+source "$SCRIPTS/redis.sh"
 # shellcheck source=victoria.sh
 source "$SCRIPTS/victoria.sh"
 # shellcheck source=kafka.sh
 source "$SCRIPTS/kafka.sh"
 
-ALL_COMPONENTS=(postgres victoria kafka)
+ALL_COMPONENTS=(postgres redis victoria kafka)
 
 usage() {
-  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -44,6 +47,7 @@ write_env_file() {
 # Source it (set -a; . .hive/infra.env; set +a) before starting services or tests by hand.
 KAFKA_BROKERS=$KAFKA_HOST:$KAFKA_PORT
 DATABASE_URL=$(pg_effective_url)
+REDIS_URL=$(redis_effective_url)
 INFLUX_URL=http://$VM_HOST:$VM_PORT
 # VictoriaMetrics ignores org, bucket and token; they are here so the same client code runs
 # unchanged against InfluxDB 2 (docker-compose.yml sets up org hive, bucket hive).
@@ -66,6 +70,7 @@ run_each() { # <action> <component...>
   for component in "$@"; do
     case "$component" in
       postgres) "pg_$action" ;;
+      redis) "redis_$action" ;;
       victoria) "vm_$action" ;;
       kafka) "kafka_$action" ;;
       *) die "unknown component '$component' (expected: ${ALL_COMPONENTS[*]})" ;;
@@ -103,6 +108,7 @@ main() {
       # For callers that must stop only what they started (.ci/run): which components have a
       # live process recorded in .hive/run. The machine's own PostgreSQL is never listed.
       [ -n "$(live_pid postgres)" ] && echo postgres
+      [ -n "$(live_pid redis)" ] && echo redis
       [ -n "$(live_pid victoria-metrics)" ] && echo victoria
       [ -n "$(live_pid kafka)" ] && echo kafka
       true
