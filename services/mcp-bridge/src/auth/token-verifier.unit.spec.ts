@@ -1,4 +1,5 @@
-import { SignJWT } from 'jose';
+import { createServer } from 'node:http';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { can } from './principal';
 import { InvalidTokenError, TokenVerifier } from './token-verifier';
 
@@ -37,5 +38,25 @@ describe('TokenVerifier (the gateway\'s HS256 tokens)', () => {
     const refused = verifier.verify(await token());
     await expect(refused).rejects.toBeInstanceOf(InvalidTokenError);
     await expect(verifier.verify(await token())).rejects.toThrow(message);
+  });
+});
+
+describe('TokenVerifier with an identity provider (RS256 via JWKS)', () => {
+  it('accepts the provider\'s RS256 tokens and refuses them without a JWKS', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' };
+    const server = createServer((_, res) => res.end(JSON.stringify({ keys: [jwk] })));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const token = await new SignJWT({ tenant: 'acme', roles: ['viewer'] }).setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setSubject('sso-user').setIssuer('https://idp.example').setExpirationTime('5m').sign(privateKey);
+      const withIdp = new TokenVerifier(SECRET, { jwksUrl: `http://127.0.0.1:${port}/jwks`, issuer: 'https://idp.example' });
+      expect(await withIdp.verify(token)).toMatchObject({ subject: 'sso-user', tenant: 'acme' });
+      await expect(new TokenVerifier(SECRET).verify(token)).rejects.toThrow(/algorithm RS256 is not accepted/);
+      await expect(new TokenVerifier(SECRET, { jwksUrl: `http://127.0.0.1:${port}/jwks`, issuer: 'https://other' }).verify(token)).rejects.toThrow(/"iss" claim/);
+    } finally {
+      server.close();
+    }
   });
 });

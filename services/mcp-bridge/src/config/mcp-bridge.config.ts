@@ -1,4 +1,4 @@
-import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 import { InfraConfig } from '@hive/config';
 
 /** Development-only signing secret, the gateway's default: production sets HIVE_JWT_SECRET for both. */
@@ -12,6 +12,14 @@ export class McpBridgeConfig extends InfraConfig {
   /** HS256 secret of the gateway's tokens (the same variable the gateway reads): `/mcp` accepts the gateway's bearer tokens. */
   @IsString() @MinLength(32)
   HIVE_JWT_SECRET: string = DEV_JWT_SECRET;
+
+  /** As on the gateway: RS256/ES256 tokens of an identity provider are also accepted, verified against this JWKS. */
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
+  HIVE_JWT_JWKS_URL?: string = undefined;
+
+  /** As on the gateway: expected `iss` of tokens verified through the JWKS. */
+  @IsOptional() @IsString()
+  HIVE_JWT_ISSUER?: string = undefined;
 
   /**
    * Executables a stdio MCP server may be started with (comma-separated basenames, e.g. `npx,node,uvx`).

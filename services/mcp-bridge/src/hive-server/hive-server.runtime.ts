@@ -32,7 +32,7 @@ export class HiveServerRuntime implements OnApplicationBootstrap, OnModuleDestro
     this.commands = new HiveCommands({
       kafka: eventing.kafka, topicPrefix: eventing.topicPrefix, timeoutMs: config.MCP_COMMAND_TIMEOUT_MS, instanceId: config.HIVE_INSTANCE_ID ?? randomUUID(),
     });
-    this.verifier = new TokenVerifier(config.HIVE_JWT_SECRET);
+    this.verifier = new TokenVerifier(config.HIVE_JWT_SECRET, { jwksUrl: config.HIVE_JWT_JWKS_URL, issuer: config.HIVE_JWT_ISSUER });
     this.projections = new ProjectionRunner({
       kafka: eventing.kafka, pool: eventing.pool, schema: eventing.schema, catalogue: hiveCatalogue, topicPrefix: eventing.topicPrefix,
       projections: [hiveViewProjection(eventing.schema)], afterCommit: () => this.changes.emit('changed'),
