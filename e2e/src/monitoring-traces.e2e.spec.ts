@@ -111,6 +111,24 @@ describe('observability across services', () => {
     expect(spansOf('coordinator').some((s) => s.traceId === request.traceId && s.name === 'handle CreateTask')).toBe(true);
   }, 60_000);
 
+  it('serves the monitor\'s figures through the gateway: cluster services and a tenant\'s performance window', async () => {
+    const admin = token('admin', 'acme', 'ada');
+    const cluster = await waitFor(async () => {
+      const response = await call<{ monitor: { stale: boolean; services: Array<{ service: string; up: boolean }> } }>(gateway.url, 'GET', '/api/status/cluster', { token: admin });
+      const services = new Set(response.body.monitor?.services.filter((s) => s.up).map((s) => s.service));
+      return !response.body.monitor?.stale && SERVICES.every((service) => services.has(service)) ? response.body : undefined;
+    }, { timeoutMs: 30_000, description: 'the cluster snapshot with every service up' });
+    expect(cluster.monitor.stale).toBe(false);
+    // The earlier test created a task in tenant acme: the monitor's window counts it.
+    const performance = await waitFor(async () => {
+      const response = await call<{ source: string; stale: boolean; figures: { window: string; tasksCreated: number } | null }>(gateway.url, 'GET', '/api/metrics/performance?window=5m', { token: admin });
+      return response.body.figures && response.body.figures.tasksCreated >= 1 ? response.body : undefined;
+    }, { timeoutMs: 30_000, description: 'the 5m window of tenant acme with its task' });
+    expect(performance).toMatchObject({ source: 'performance-monitor', stale: false, figures: { window: '5m' } });
+    const refused = await call(gateway.url, 'GET', '/api/metrics/performance?window=7m', { token: admin });
+    expect(refused.status).toBe(400);
+  }, 60_000);
+
   it('serves the shared metrics on /metrics of every service', async () => {
     for (const service of ['gateway', ...SERVICES]) {
       const url = service === 'gateway' ? `${gateway.url}/metrics` : metricsUrl(service);

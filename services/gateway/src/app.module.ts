@@ -29,6 +29,7 @@ import { ProblemFilter } from './problem/problem.filter';
 import { hiveValidationPipe } from './problem/validation.pipe';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { ReadModelsService } from './read-models.service';
+import { MonitorSnapshotsReadModel } from './status/monitor-snapshots.read-model';
 import { StatusController } from './status/status.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { TasksReadModel } from './tasks/tasks.read-model';
@@ -55,7 +56,7 @@ export const CONTROLLERS = [
     { provide: APP_PIPE, useFactory: hiveValidationPipe },
     TokenService, CredentialsRepository, RateLimiter,
     SignalsService, CommandPublisher, IdempotencyRepository, CommandBus, RetentionService,
-    TasksReadModel, AgentsReadModel, WorkflowsReadModel, ExecutionsReadModel, AlertsReadModel, McpServersReadModel,
+    TasksReadModel, AgentsReadModel, WorkflowsReadModel, ExecutionsReadModel, AlertsReadModel, McpServersReadModel, MonitorSnapshotsReadModel,
     ReadModelsService, LiveEventsService, WebSocketHub,
     EventingShutdown,
   ],

@@ -8,6 +8,7 @@ import { signallingCatchUp } from './commands/caught-up';
 import { outcomesProjection } from './commands/outcomes.projection';
 import { executionsProjection } from './executions/executions.projection';
 import { mcpServersProjection } from './mcp/mcp-servers.projection';
+import { monitorSnapshotsProjection } from './status/monitor-snapshots.projection';
 import { tasksProjection } from './tasks/tasks.projection';
 import { workflowsProjection } from './workflows/workflows.projection';
 
@@ -33,6 +34,7 @@ export class ReadModelsService implements OnApplicationBootstrap, OnModuleDestro
         outcomesProjection(schema),
         ...[tasksProjection(schema), agentsProjection(schema), workflowsProjection(schema), executionsProjection(schema),
           alertsProjection(schema), mcpServersProjection(schema)].map((projection) => signallingCatchUp(schema, projection)),
+        monitorSnapshotsProjection(schema),
       ],
     });
   }

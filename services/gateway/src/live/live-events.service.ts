@@ -8,7 +8,7 @@ import { WebSocketHub } from './websocket-hub';
 
 const LIVE_TOPICS = [
   Topics.agentEvents.name, Topics.agentTelemetry.name, Topics.taskEvents.name, Topics.workflowEvents.name, Topics.executionEvents.name,
-  Topics.mcpEvents.name, Topics.systemEvents.name, Topics.commandResults.name,
+  Topics.mcpEvents.name, Topics.systemEvents.name, Topics.commandResults.name, Topics.monitorTelemetry.name,
 ];
 
 /**

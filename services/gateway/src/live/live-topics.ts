@@ -6,7 +6,9 @@ import { subjectOfCorrelation } from '../commands/command-bus';
 /** The Hive document's WebSocket subscription topics. */
 const TOPIC = /^(agent\.[a-z0-9][a-z0-9_-]{0,62}|execution\.[A-Za-z0-9_.:-]{1,128}|cluster\.status|alerts\.(info|warning|critical)|user\.[^\s|]{1,128})$/;
 
-const CLUSTER_EVENTS = new Set(['agent.registered', 'agent.deregistered', 'agent.status_changed', 'system.maintenance']);
+const CLUSTER_EVENTS = new Set(['agent.registered', 'agent.deregistered', 'agent.status_changed', 'system.maintenance', 'metrics.cluster_snapshot']);
+/** The tenant of the performance monitor's platform-wide snapshots. */
+const PLATFORM_TENANT = 'system';
 
 /** Why a principal may not subscribe to a topic, or undefined when it may. */
 export function subscriptionRefusal(principal: Principal, topic: string): string | undefined {
@@ -33,6 +35,10 @@ export function topicsOf(envelope: Envelope): string[] {
   return topics;
 }
 
-/** Whether a subscriber of a tenant may receive an event: its own tenant's, or the shared agents' agent and cluster events. */
+/**
+ * Whether a subscriber of a tenant may receive an event: its own tenant's, the shared agents' agent and
+ * cluster events, and the monitor's platform-wide cluster snapshot (services and platform alerts, no tenant data).
+ */
 export const visibleTo = (tenant: string, envelope: Envelope, topic: string): boolean =>
-  envelope.tenant === tenant || (envelope.tenant === SHARED_AGENT_TENANT && (topic.startsWith('agent.') || topic === 'cluster.status'));
+  envelope.tenant === tenant || (envelope.tenant === SHARED_AGENT_TENANT && (topic.startsWith('agent.') || topic === 'cluster.status'))
+  || (envelope.tenant === PLATFORM_TENANT && envelope.type === 'metrics.cluster_snapshot' && topic === 'cluster.status');

@@ -33,4 +33,12 @@ describe('WebSocket topics', () => {
     expect(visibleTo('acme', envelope('agent.status_changed', {}, 'hive'), 'agent.acacia')).toBe(true);
     expect(visibleTo('acme', envelope('workflow.node_completed', {}, 'hive'), 'execution.e-1')).toBe(false);
   });
+
+  it('pushes the monitor\'s platform cluster snapshot to cluster.status for every tenant, and nothing else of the platform tenant', () => {
+    const snapshot = envelope('metrics.cluster_snapshot', { at: '2026-01-01T00:00:00Z' }, 'system');
+    expect(topicsOf(snapshot)).toEqual(['cluster.status']);
+    expect(visibleTo('acme', snapshot, 'cluster.status')).toBe(true);
+    expect(visibleTo('globex', snapshot, 'cluster.status')).toBe(true);
+    expect(visibleTo('acme', envelope('metrics.performance_snapshot', { at: '2026-01-01T00:00:00Z', tenant: 'globex' }, 'system'), 'cluster.status')).toBe(false);
+  });
 });
