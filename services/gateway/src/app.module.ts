@@ -10,6 +10,7 @@ import { AlertsReadModel } from './alerts/alerts.read-model';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { CredentialsRepository } from './auth/credentials.repository';
+import { DashboardStatic } from './dashboard/dashboard-static';
 import { TokenService } from './auth/token.service';
 import { CommandBus } from './commands/command-bus';
 import { CommandPublisher } from './commands/command-publisher';
@@ -58,6 +59,7 @@ export const CONTROLLERS = [
     SignalsService, CommandPublisher, IdempotencyRepository, CommandBus, RetentionService,
     TasksReadModel, AgentsReadModel, WorkflowsReadModel, ExecutionsReadModel, AlertsReadModel, McpServersReadModel, MonitorSnapshotsReadModel,
     ReadModelsService, LiveEventsService, WebSocketHub,
+    DashboardStatic,
     EventingShutdown,
   ],
 })

@@ -1,0 +1,1 @@
+module.exports = require('../../jest.preset.js').project('dashboard', __dirname, { testMatch: ['**/*.unit.spec.ts'] });
