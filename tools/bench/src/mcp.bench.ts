@@ -29,7 +29,54 @@ const BURST = Number(process.env['MCP_BENCH_BURST'] ?? 10_000);
 const RATE = Number(process.env['MCP_BENCH_RATE'] ?? 100);
 const SECONDS = Number(process.env['MCP_BENCH_SECONDS'] ?? 10);
 
-/** The external MCP server: one idempotent echo tool over Streamable HTTP, a session per client, JSON responses. */
+const SERVER = process.env['MCP_BENCH_SERVER'] ?? 'lean';
+
+/**
+ * The lean external MCP server: the Streamable HTTP protocol answered by hand (initialize, ping,
+ * tools/list, tools/call, stateless, JSON responses), so the server costs little and the figures
+ * are about the bridge. `MCP_BENCH_SERVER=sdk` uses the SDK's McpServer instead.
+ */
+function serveLean(): void {
+  const echo = {
+    name: 'echo', description: 'Echoes its input', inputSchema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
+    annotations: { idempotentHint: true, readOnlyHint: true },
+  };
+  type Rpc = { jsonrpc: '2.0'; id?: string | number; method: string; params?: Record<string, unknown> };
+  const answer = (m: Rpc) => {
+    switch (m.method) {
+      case 'initialize':
+        return { protocolVersion: (m.params?.['protocolVersion'] as string | undefined) ?? '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'bench-echo-lean', version: '1.0.0' } };
+      case 'ping': return {};
+      case 'tools/list': return { tools: [echo] };
+      case 'tools/call': return { content: [{ type: 'text', text: String((m.params?.['arguments'] as { message?: unknown } | undefined)?.message ?? '') }] };
+      default: return undefined;
+    }
+  };
+  const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') {
+      res.writeHead(405, { allow: 'POST' }).end();
+      return;
+    }
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const parsed = JSON.parse(body) as Rpc | Rpc[];
+      const replies = (Array.isArray(parsed) ? parsed : [parsed]).filter((m) => m.id !== undefined).map((m) => {
+        const result = answer(m);
+        return result === undefined ? { jsonrpc: '2.0', id: m.id, error: { code: -32601, message: `no method ${m.method}` } } : { jsonrpc: '2.0', id: m.id, result };
+      });
+      if (replies.length === 0) {
+        res.writeHead(202).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Array.isArray(parsed) ? replies : replies[0]));
+    });
+  });
+  http.keepAliveTimeout = 60_000;
+  http.listen(0, '127.0.0.1', () => console.log(`listening on http://127.0.0.1:${(http.address() as { port: number }).port}/mcp`));
+}
+
+/** The SDK's McpServer with one idempotent echo tool over Streamable HTTP, a session per client, JSON responses. */
 async function serve(): Promise<void> {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   const http = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -210,7 +257,7 @@ async function main(): Promise<void> {
     if (!bench.registered) throw new Error('the MCP server was not registered within 30 s');
     await Promise.all(await bench.calls(1000)); // warm-up
     console.log('warmed up');
-    const figures: Record<string, unknown> = { loadAverage1mAtStart: os.loadavg()[0], path: 'CallMcpTool on Kafka -> bridge -> MCP server (Streamable HTTP, 127.0.0.1) -> mcp.tool_call_completed on Kafka' };
+    const figures: Record<string, unknown> = { loadAverage1mAtStart: os.loadavg()[0], mcpServer: SERVER, path: 'CallMcpTool on Kafka -> bridge -> MCP server (Streamable HTTP, 127.0.0.1) -> mcp.tool_call_completed on Kafka' };
     for (const [k, v] of Object.entries(directFigures)) figures[`directSdkClient.${k}`] = v;
     const burst = await bench.burst(BURST);
     for (const [k, v] of Object.entries(burst)) figures[`burst.${k}`] = v;
@@ -227,7 +274,10 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === 'serve') void serve();
+if (process.argv[2] === 'serve') {
+  if (SERVER === 'sdk') void serve();
+  else serveLean();
+}
 else {
   main().then(() => process.exit(0), (error: unknown) => {
     console.error(error);
