@@ -105,6 +105,19 @@ describe('agents and tasks end to end (agent manager, coordinator, simulated age
     expect((await statuses()).slice(-2)).toEqual(['busy', 'online']);
   });
 
+  it('fails a task whose answer is too large to report, saying so, and keeps running other tasks', async () => {
+    await register('verbose', 'deepseek-coder-v2', [{ name: 'verbosity', proficiency: 1 }], 1, { SIM_RESPONSE_TOKENS: '150000' });
+    const spec = task({ requiredCapabilities: [{ name: 'verbosity' }], maxRetries: 0 });
+    await hive.outcome(await create(spec));
+    const events = await finished([spec.taskId]);
+    const failure = events.find((e) => e.type === 'task.failed')?.data as { reason?: string; retriable?: boolean } | undefined;
+    expect(failure?.reason).toMatch(/^the agent's answer is \d+ KiB; a task result may be at most 512 KiB/);
+    expect(failure?.retriable).toBe(false);
+    const next = task();
+    await hive.outcome(await create(next));
+    expect((await finished([next.taskId])).map((e) => e.type)).toContain('task.completed');
+  });
+
   it('runs dependants only after their dependencies completed', async () => {
     const a = task({ title: 'a' });
     const b = task({ title: 'b', dependsOn: [a.taskId] });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createTestEnvironment, testCatalogue, waitFor, type TestEnvironment } from '@hive/testing';
 import { ConcurrencyError } from './concurrency.error';
 import { PostgresEventStore } from './event-store';
-import { migrateEventStore, startOfAll } from './index';
+import { MessageTooLargeError, migrateEventStore, startOfAll } from './index';
 
 const increment = (counterId: string, by = 1) => ({ type: 'test.counter_incremented', data: { counterId, by } });
 const meta = { tenant: 'acme', correlationId: 'c-1', causationId: null };
@@ -81,6 +81,16 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
     const stream = `counter-${randomUUID()}`;
     await expect(store.appendToStream(env.pool, stream, [{ type: 'test.counter_incremented', data: { counterId: stream, by: 0 } }], { ...meta, expectedVersion: 0 })).rejects.toThrow(/by must not be less than 1/);
     await expect(store.appendToStream(env.pool, stream, [{ type: 'test.unknown', data: {} }], { ...meta, expectedVersion: 0 })).rejects.toThrow(/unknown message type "test.unknown"/);
+    expect((await store.readStream(env.pool, stream)).version).toBe(0);
+  });
+
+  it('refuses an event too large for Kafka before writing anything, naming its size and the limit', async () => {
+    const stream = `counter-${randomUUID()}`;
+    const huge = { type: 'test.counter_incremented', data: { counterId: stream, by: 1, poison: 'é'.repeat(500_000) } };
+    const attempt = store.appendToStream(env.pool, stream, [huge], { ...meta, expectedVersion: 0 });
+    await expect(attempt).rejects.toBeInstanceOf(MessageTooLargeError);
+    await expect(attempt).rejects.toThrow(/test.counter_incremented would be a 97\d KiB message; messages may be at most 900 KiB/);
+    await expect(store.appendMany(env.pool, [{ streamId: stream, expectedVersion: 0, events: [{ ...huge, meta }] }])).rejects.toBeInstanceOf(MessageTooLargeError);
     expect((await store.readStream(env.pool, stream)).version).toBe(0);
   });
 

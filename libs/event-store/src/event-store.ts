@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { HiveHeaders, type Envelope, type MessageCatalogue } from '@hive/contracts';
 import { ConcurrencyError, type ExpectedVersion } from './concurrency.error';
+import { DomainError } from './domain.error';
 import { outboxChannel, schemaIdent } from './event-store.schema';
 import { traceHeadersFor } from './trace-context';
 
@@ -84,7 +85,23 @@ export interface EventStoreOptions {
   readonly topicPrefix?: string;
   /** Validate event data against its definition on append (a programming error otherwise reaches consumers). Default true. */
   readonly validateOnAppend?: boolean;
+  /**
+   * Largest message (the envelope as JSON) an append may queue. Kafka refuses a record batch over the
+   * broker's message.max.bytes (1 MiB by default), and a refused row would stop the relay: larger
+   * messages are refused here, at write time, with MessageTooLargeError. Default 900 KiB.
+   */
+  readonly maxMessageBytes?: number;
 }
+
+/** An event or message too large for Kafka: refused before anything is written (a DomainError, code invalid). */
+export class MessageTooLargeError extends DomainError {
+  constructor(readonly type: string, readonly bytes: number, readonly limit: number) {
+    super('invalid', `${type} would be a ${Math.ceil(bytes / 1024)} KiB message; messages may be at most ${Math.floor(limit / 1024)} KiB`);
+    this.name = 'MessageTooLargeError';
+  }
+}
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 900 * 1024;
 
 interface EventRow {
   global_position: string;
@@ -177,6 +194,18 @@ export class PostgresEventStore {
     return this.options.schema;
   }
 
+  /** The envelope as the outbox stores and Kafka carries it; refuses one too large to publish. */
+  private serialise(envelope: Envelope): string {
+    const value = JSON.stringify(envelope);
+    const limit = this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    // UTF-8 takes at most three bytes per UTF-16 unit: only a long text needs counting.
+    if (value.length * 3 > limit) {
+      const bytes = Buffer.byteLength(value);
+      if (bytes > limit) throw new MessageTooLargeError(envelope.type, bytes, limit);
+    }
+    return value;
+  }
+
   async appendToStream(db: Queryable, streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (events.length === 0 && (options.extraMessages?.length ?? 0) === 0) throw new Error('nothing to append');
     const now = new Date().toISOString();
@@ -206,10 +235,10 @@ export class PostgresEventStore {
       };
       envelopes.push(envelope);
       rows.push({ ordinal: index + 1, id: envelope.id, type: envelope.type, version, tenant: envelope.tenant, data: envelope.data, metadata, occurred_at: envelope.occurredAt });
-      outbox.push({ n: outbox.length, topic: this.topicPrefix + definition.topic, key, value: JSON.stringify(envelope), headers: { ...headers, ...typeHeaders(envelope) } });
+      outbox.push({ n: outbox.length, topic: this.topicPrefix + definition.topic, key, value: this.serialise(envelope), headers: { ...headers, ...typeHeaders(envelope) } });
     });
     for (const message of options.extraMessages ?? []) {
-      outbox.push({ n: outbox.length, topic: this.topicPrefix + message.topic, key: message.key, value: JSON.stringify(message.envelope), headers: { ...headers, ...message.headers, ...typeHeaders(message.envelope) } });
+      outbox.push({ n: outbox.length, topic: this.topicPrefix + message.topic, key: message.key, value: this.serialise(message.envelope), headers: { ...headers, ...message.headers, ...typeHeaders(message.envelope) } });
     }
     const expected = options.expectedVersion === 'any' ? null : options.expectedVersion;
     const sql = expected === null ? this.appendSql.any : expected === 0 ? this.appendSql.create : this.appendSql.at;
@@ -255,13 +284,13 @@ export class PostgresEventStore {
           stream_id: append.streamId, ordinal: index + 1, id: envelope.id, type: envelope.type, version, tenant, data: envelope.data,
           metadata: { source: this.options.source, correlationId, causationId }, occurred_at: envelope.occurredAt,
         });
-        outbox.push({ n: outbox.length, topic: this.topicPrefix + definition.topic, key, value: JSON.stringify(envelope), headers: { ...traceHeadersFor(causationId), ...event.meta.headers, ...typeHeaders(envelope) } });
+        outbox.push({ n: outbox.length, topic: this.topicPrefix + definition.topic, key, value: this.serialise(envelope), headers: { ...traceHeadersFor(causationId), ...event.meta.headers, ...typeHeaders(envelope) } });
       });
       streams.push({ stream_id: append.streamId, expected: append.expectedVersion, count: append.events.length });
       results.set(append.streamId, { nextVersion: append.expectedVersion + append.events.length, envelopes });
     }
     for (const message of extraMessages) {
-      outbox.push({ n: outbox.length, topic: this.topicPrefix + message.topic, key: message.key, value: JSON.stringify(message.envelope), headers: { ...traceHeadersFor(message.envelope.causationId), ...message.headers, ...typeHeaders(message.envelope) } });
+      outbox.push({ n: outbox.length, topic: this.topicPrefix + message.topic, key: message.key, value: this.serialise(message.envelope), headers: { ...traceHeadersFor(message.envelope.causationId), ...message.headers, ...typeHeaders(message.envelope) } });
     }
     const result = await db.query<{ moved: number; wanted: number; moved_ids: string[] | null }>(this.appendManySql, [
       JSON.stringify(streams), JSON.stringify(rows), JSON.stringify(outbox), [outboxChannel(this.options.schema), ...notify],
@@ -298,7 +327,7 @@ export class PostgresEventStore {
   async enqueue(db: Queryable, messages: readonly OutboxMessage[], headers: Readonly<Record<string, string>> = {}): Promise<void> {
     if (messages.length === 0) return;
     const outbox = messages.map((message, n) => ({
-      n, topic: this.topicPrefix + message.topic, key: message.key, value: JSON.stringify(message.envelope),
+      n, topic: this.topicPrefix + message.topic, key: message.key, value: this.serialise(message.envelope),
       headers: { ...traceHeadersFor(message.envelope.causationId), ...headers, ...message.headers, ...typeHeaders(message.envelope) },
     }));
     await db.query(

@@ -13,6 +13,8 @@ import { RunReports } from './run-reports';
 import { runKey, type ClaimedRun, type TaskRunsRepository } from './task-runs.repository';
 
 const PROGRESS_EVERY_MS = 1_000;
+/** Largest result text a run reports (its events must fit a Kafka message, see the event store's limit). */
+const MAX_RESULT_BYTES = 512 * 1024;
 
 /**
  * Runs claimed task attempts against their agent's endpoint and reports
@@ -125,6 +127,15 @@ export class TaskRunner {
         span.setAttributes({ 'hive.prompt_tokens': generated.promptTokens, 'hive.completion_tokens': generated.completionTokens });
         return generated;
       });
+      const resultBytes = Buffer.byteLength(result.text);
+      if (resultBytes > MAX_RESULT_BYTES) {
+        // Every event must fit in a Kafka message: a result this large cannot be reported as it is.
+        await this.finish(run, ReportTaskFailed, {
+          ...base, reason: `the agent's answer is ${Math.ceil(resultBytes / 1024)} KiB; a task result may be at most ${MAX_RESULT_BYTES / 1024} KiB (cap the output with payload.maxTokens)`,
+          retriable: false,
+        });
+        return;
+      }
       await this.finish(run, ReportTaskCompleted, {
         ...base, model: result.model, result: result.text, promptTokens: result.promptTokens, completionTokens: result.completionTokens,
         tokensPerSecond: result.tokensPerSecond, responseTimeMs: result.responseTimeMs,
