@@ -5,7 +5,9 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { BatchSpanProcessor, NoopSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOffSampler, BatchSpanProcessor, NoopSpanProcessor, ParentBasedSampler, SimpleSpanProcessor, type SpanExporter, type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { FileSpanExporter } from './file-span.exporter';
 import { PreservingTraceContextPropagator } from './preserving-trace-context.propagator';
 import { TracingConfig } from './tracing.config';
@@ -29,7 +31,8 @@ let started: TracingHandle | undefined;
  *
  * - Always on (unless HIVE_TRACING=off): spans and context propagation exist,
  *   so log lines carry trace ids and traceparent travels in Kafka headers;
- * - exported only when OTEL_EXPORTER_OTLP_ENDPOINT is set (OTLP over HTTP);
+ * - recorded and exported only when OTEL_EXPORTER_OTLP_ENDPOINT (or
+ *   HIVE_TRACE_FILE) is set; otherwise every trace is sampled out at its root;
  *   metrics and logs are not exported through OpenTelemetry (Prometheus and
  *   stdout do that), so the SDK never reaches for a collector by default.
  */
@@ -47,8 +50,10 @@ export function startTracing(service: string, options: StartTracingOptions = {})
   }
   if (config.HIVE_TRACE_FILE) processors.push(new SimpleSpanProcessor(new FileSpanExporter(config.HIVE_TRACE_FILE, serviceName)));
   if (options.exporter) processors.push(new SimpleSpanProcessor(options.exporter));
-  // Without an exporter spans are still made (trace ids for logs and headers), then dropped.
-  if (processors.length === 0) processors.push(new NoopSpanProcessor());
+  // Without an exporter nothing is recorded: spans are non-recording (sampled out), which costs next to
+  // nothing per query and message, yet they still carry trace ids for log lines and traceparent headers.
+  const exporting = processors.length > 0;
+  if (!exporting) processors.push(new NoopSpanProcessor());
 
   const sdk = new NodeSDK({
     serviceName,
@@ -56,6 +61,7 @@ export function startTracing(service: string, options: StartTracingOptions = {})
     metricReaders: [],
     logRecordProcessors: [],
     textMapPropagator: new PreservingTraceContextPropagator(),
+    ...(exporting ? {} : { sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }) }),
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => request.url === '/metrics' || request.url === '/health' }),
       new KafkaJsInstrumentation(),
