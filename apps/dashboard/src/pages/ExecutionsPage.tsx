@@ -52,7 +52,9 @@ export function ExecutionsPage({ id }: { id?: string }) {
 /** One execution, node by node, moved live by execution.{id} events; node outputs as they arrive. */
 function ExecutionDetail({ id, onChanged }: { id: string; onChanged: () => void }) {
   const { can, notify } = useApp();
-  const execution = useResource<Execution>(`/api/executions/${encodeURIComponent(id)}`);
+  // Re-read every few seconds too: the read model can lag the live feed (separate consumers).
+  const execution = useResource<Execution>(`/api/executions/${encodeURIComponent(id)}`, 3_000);
+  const [liveStatus, setLiveStatus] = useState<string>();
   const [live, setLive] = useState<Record<string, NodeState>>({});
   const [outputs, setOutputs] = useState<Record<string, unknown>>({});
   const [progress, setProgress] = useState(0);
@@ -71,7 +73,11 @@ function ExecutionDetail({ id, onChanged }: { id: string; onChanged: () => void 
         if (typeof d['progress'] === 'number') setProgress((p) => Math.max(p, d['progress'] as number));
       }
       if (d.event === 'workflow.node_failed' && name) nodes[name] = { status: 'failed', type: String(d['nodeType'] ?? ''), error: String(d['error'] ?? '') };
-      if (/^workflow\.execution_(completed|failed|cancelled|started)$/.test(d.event)) finished = true;
+      const ended = /^workflow\.execution_(completed|failed|cancelled|started)$/.exec(d.event);
+      if (ended) {
+        finished = true;
+        setLiveStatus(ended[1] === 'started' ? 'running' : ended[1]);
+      }
     }
     setLive((prev) => {
       const next = { ...prev };
@@ -88,13 +94,16 @@ function ExecutionDetail({ id, onChanged }: { id: string; onChanged: () => void 
   const nodes: Record<string, NodeState> = { ...(e?.nodes ?? {}) };
   for (const [name, state] of Object.entries(live)) nodes[name] = { ...nodes[name], ...state };
   // The read model is the truth once the execution has ended (live events are at-most-once).
-  if (e && ['completed', 'failed', 'cancelled'].includes(e.status)) Object.assign(nodes, e.nodes);
-  const status = e?.status ?? 'loading';
+  if (e && ['completed', 'failed', 'cancelled'].includes(e.status)) for (const [name, state] of Object.entries(e.nodes ?? {})) nodes[name] = { ...nodes[name], ...state };
+  const ENDED = ['completed', 'failed', 'cancelled'];
+  // Whichever has news: a terminal state from the read model, else the live feed's, else the read model's.
+  const status = e && ENDED.includes(e.status) ? e.status : liveStatus ?? e?.status ?? 'loading';
   const act = async (label: string, call: () => Promise<unknown>) => {
     try {
       await call();
       notify(label);
       setLive({});
+      setLiveStatus(undefined);
       execution.reload();
       onChanged();
     } catch (err) {
