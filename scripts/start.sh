@@ -73,6 +73,8 @@ Hive is running.
   Gateway API          http://127.0.0.1:${GATEWAY_PORT:-3000}/api  (token: npm run -s token -- --role admin --tenant acme)
   API docs             http://127.0.0.1:${GATEWAY_PORT:-3000}/api/docs  (OpenAPI: /api/openapi.json)
   WebSocket            ws://127.0.0.1:${GATEWAY_PORT:-3000}/ws?token=<token>
+  Dashboard            http://127.0.0.1:${GATEWAY_PORT:-3000}/dashboard/  (log in as a local user, or paste a token)
+  CLI                  npm run -s hive -- --help
   Kafka                ${KAFKA_BROKERS}
   PostgreSQL           ${DATABASE_URL}
   Metrics store        ${INFLUX_URL}  (VictoriaMetrics, InfluxDB v2 write API)
