@@ -36,11 +36,13 @@ import { TasksController } from './tasks/tasks.controller';
 import { TasksReadModel } from './tasks/tasks.read-model';
 import { WorkflowsController } from './workflows/workflows.controller';
 import { WorkflowsReadModel } from './workflows/workflows.read-model';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WEBHOOK_PROVIDERS } from './webhooks/webhooks.providers';
 
 /** Every controller of the public API (a test checks each route declares its permission). */
 export const CONTROLLERS = [
   GatewayHealthController, AuthController, TasksController, AgentsController, WorkflowsController, ExecutionsController,
-  AlertsController, McpServersController, McpProxyController, StatusController,
+  AlertsController, McpServersController, McpProxyController, StatusController, WebhooksController,
 ];
 
 /** The gateway: public REST API and WebSocket, auth, rate limits, and the read models behind them. */
@@ -59,6 +61,7 @@ export const CONTROLLERS = [
     SignalsService, CommandPublisher, IdempotencyRepository, CommandBus, RetentionService,
     TasksReadModel, AgentsReadModel, WorkflowsReadModel, ExecutionsReadModel, AlertsReadModel, McpServersReadModel, MonitorSnapshotsReadModel,
     ReadModelsService, LiveEventsService, WebSocketHub,
+    ...WEBHOOK_PROVIDERS,
     DashboardStatic,
     EventingShutdown,
   ],

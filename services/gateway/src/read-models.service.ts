@@ -11,6 +11,7 @@ import { mcpServersProjection } from './mcp/mcp-servers.projection';
 import { monitorSnapshotsProjection } from './status/monitor-snapshots.projection';
 import { tasksProjection } from './tasks/tasks.projection';
 import { workflowsProjection } from './workflows/workflows.projection';
+import { webhookResultsProjection, webhooksProjection } from './webhooks/webhooks.projection';
 
 /**
  * Runs the gateway's read models. One consumer group per projection, shared
@@ -35,6 +36,7 @@ export class ReadModelsService implements OnApplicationBootstrap, OnModuleDestro
         ...[tasksProjection(schema), agentsProjection(schema), workflowsProjection(schema), executionsProjection(schema),
           alertsProjection(schema), mcpServersProjection(schema)].map((projection) => signallingCatchUp(schema, projection)),
         monitorSnapshotsProjection(schema),
+        webhooksProjection(schema), webhookResultsProjection(schema),
       ],
     });
   }
