@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { demoWorkflow, runCli, startCli, scratchDir, startOperatorStack, type OperatorStack } from './cli-stack';
 import { call, token } from './gateway/gateway-client';
@@ -94,6 +94,15 @@ describe('hive CLI through the running stack', () => {
     const whoami = await runCli(['whoami'], env);
     expect(whoami).toMatchObject({ code: 0 });
     expect(whoami.stdout).toMatch(/^\S+@acme roles: admin\n/);
+    // An expired or revoked access token is refreshed with the saved refresh token (once), and the new pair saved.
+    const file = path.join(dir, 'credentials.json');
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { accessToken: string; refreshToken: string };
+    writeFileSync(file, JSON.stringify({ ...saved, accessToken: 'not-a-token' }));
+    const refreshed = await runCli(['whoami'], env);
+    expect(refreshed).toMatchObject({ code: 0 });
+    const after = JSON.parse(readFileSync(file, 'utf8')) as { accessToken: string; refreshToken: string };
+    expect(after.accessToken).not.toBe('not-a-token');
+    expect(after.refreshToken).not.toBe(saved.refreshToken);
   });
 
   it('creates a task and watches it complete on the agent; lists agents', async () => {

@@ -16,13 +16,18 @@ export interface Page<T> {
 
 /** The gateway's REST API: Bearer auth, JSON bodies, problem+json errors mapped to exit codes. */
 export class ApiClient {
-  constructor(readonly baseUrl: string, private readonly token: string | undefined, private readonly timeoutMs = 30_000) {}
+  /**
+   * `refresh`, when given, trades the saved refresh token for a new access token after a 401 (a
+   * `hive login` token lives 15 minutes); the request is then sent once more.
+   */
+  constructor(readonly baseUrl: string, private token: string | undefined, private readonly timeoutMs = 30_000,
+    private readonly refresh?: (client: ApiClient) => Promise<string | undefined>) {}
 
   get bearer(): string | undefined {
     return this.token;
   }
 
-  async request<T>(method: string, path: string, body?: unknown, options: { idempotent?: boolean; allow404?: boolean } = {}): Promise<T> {
+  async request<T>(method: string, path: string, body?: unknown, options: { idempotent?: boolean; retried?: boolean } = {}): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers['authorization'] = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -45,6 +50,13 @@ export class ApiClient {
       parsed = text;
     }
     if (response.ok) return parsed as T;
+    if (response.status === 401 && this.refresh && !options.retried) {
+      const fresh = await this.refresh(this).catch(() => undefined);
+      if (fresh) {
+        this.token = fresh;
+        return this.request<T>(method, path, body, { ...options, retried: true });
+      }
+    }
     throw problemError(response.status, parsed, `${method} ${path}`);
   }
 

@@ -57,9 +57,16 @@ const configFile = (): string => credentialsFile(process.env['HIVE_CONFIG_DIR'])
 const baseUrl = (): string => globals().url ?? readLogin(configFile())?.url ?? 'http://127.0.0.1:3000';
 
 function api(requireToken = true): ApiClient {
-  const token = globals().token ?? readLogin(configFile())?.accessToken;
+  const saved = readLogin(configFile());
+  const token = globals().token ?? saved?.accessToken;
   if (requireToken && !token) throw new CliError('not logged in: run "hive login", or pass --token / set HIVE_TOKEN (a development token: "hive token")', ExitCode.auth);
-  return new ApiClient(baseUrl(), token);
+  // Only the saved login is refreshed (single use: the new refresh token is saved at once).
+  const refresh = globals().token === undefined && saved?.refreshToken ? async (client: ApiClient): Promise<string | undefined> => {
+    const pair = await new ApiClient(client.baseUrl, undefined).request<{ accessToken: string; refreshToken: string; expiresIn: number }>('POST', '/api/auth/refresh', { refreshToken: saved.refreshToken });
+    writeLogin(configFile(), { url: saved.url, accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: new Date(Date.now() + pair.expiresIn * 1000).toISOString() });
+    return pair.accessToken;
+  } : undefined;
+  return new ApiClient(baseUrl(), token, 30_000, refresh);
 }
 
 const json = (): boolean => globals().json === true;
