@@ -1,17 +1,21 @@
 /**
- * Workflow engine benchmark. Starts the workflow engine as its own process
- * against a fresh topic and schema prefix, imports two n8n workflows and
- * starts executions through the engine's command topic (the gateway's
- * /webhook/{path} is not used: it is built separately), measuring from the
- * StartExecution send to workflow.execution_completed arriving on Kafka, so
- * every figure includes the durable append and the outbox relay.
+ * Workflow engine benchmark. Starts the workflow engine and the gateway as
+ * their own processes against a fresh topic and schema prefix, imports two
+ * n8n workflows and runs them:
  *
- * - webhook -> set -> if -> set, closed loop at concurrency 10 and 50;
+ * - webhook -> set -> if -> set through the gateway's POST /webhook/orders
+ *   (responseMode lastNode: the answer is the last node's item), closed loop
+ *   at concurrency 10 and 50, measured from the HTTP request to its answer;
+ * - for comparison, the same workflow started directly on the engine's command
+ *   topic, measured from the StartExecution send to workflow.execution_completed
+ *   arriving on Kafka (every figure includes the durable append and the outbox relay):
+ *   closed loop at concurrency 10 and 50;
  * - the same workflow as a burst (throughput when the engine is saturated);
  * - a 20-node workflow (webhook, 19 Set/IF/Switch/Merge/NoOp nodes), closed loop at concurrency 50.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Consumer, Producer } from 'kafkajs';
 import { HiveHeaders, Topics, type Envelope } from '@hive/contracts';
@@ -24,6 +28,70 @@ const BURST = Number(process.env['BENCH_BURST'] ?? 20_000);
 const VALIDATION = process.env['BENCH_EVENT_VALIDATION'] ?? 'off';
 /** Node.js flags for the engine, as its Dockerfile sets them (a larger young generation: fewer scavenges). */
 const ENGINE_NODE_OPTIONS = process.env['BENCH_ENGINE_NODE_OPTIONS'] ?? '--max-semi-space-size=32';
+/** The gateway signs and verifies tokens with this secret (a fresh one per run). */
+const JWT_SECRET = `bench-${randomUUID()}`;
+
+/** An HS256 developer token for the bench tenant, as `npm run token` prints. */
+function developerToken(): string {
+  const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'bench', tenant: 'bench', roles: ['developer'], iss: 'hive-gateway', iat: now, exp: now + 3600, jti: randomUUID() })}`;
+  return `${head}.${createHmac('sha256', JWT_SECRET).update(head).digest('base64url')}`;
+}
+
+/** Calls a webhook the way an n8n user's client would: POST JSON, wait for the workflow's answer. */
+class WebhookClient {
+  private readonly authorization = `Bearer ${developerToken()}`;
+  failed = 0;
+
+  constructor(private readonly base: string) {}
+
+  async call(path: string, amount: number): Promise<number> {
+    const response = await fetch(`${this.base}/webhook/${path}`, {
+      method: 'POST', headers: { authorization: this.authorization, 'content-type': 'application/json' }, body: JSON.stringify({ amount }),
+    });
+    const text = await response.text();
+    if (response.status !== 200) {
+      if (this.failed++ < 5) console.error(`webhook ${path}: ${response.status} ${text.slice(0, 300)}`);
+      throw new Error(`webhook answered ${response.status}`);
+    }
+    return response.status;
+  }
+
+  /** Waits until the gateway's webhooks read model serves the path. */
+  async ready(path: string): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const response = await fetch(`${this.base}/webhook/${path}`, { method: 'POST', headers: { authorization: this.authorization, 'content-type': 'application/json' }, body: '{"amount":1}' });
+      await response.text();
+      if (response.status === 200) return;
+      if (Date.now() > deadline) throw new Error(`/webhook/${path} still answers ${response.status}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async closedLoop(path: string, concurrency: number, seconds: number): Promise<Record<string, number>> {
+    const latencies: number[] = [];
+    let errors = 0;
+    const until = performance.now() + seconds * 1_000;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
+      let i = 0;
+      while (performance.now() < until) {
+        const t = performance.now();
+        try {
+          await this.call(path, 50 + ((worker + i++) % 100));
+          latencies.push(performance.now() - t);
+        } catch {
+          errors++;
+        }
+      }
+    }));
+    const elapsed = (performance.now() - started) / 1_000;
+    latencies.sort((x, y) => x - y);
+    return { executions: latencies.length, errors, executionsPerSecond: latencies.length / elapsed, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+  }
+}
 
 const node = (name: string, type: string, parameters: Record<string, unknown>, x: number, y = 0) =>
   ({ id: randomUUID(), name, type: `n8n-nodes-base.${type}`, typeVersion: type === 'set' ? 3.4 : type === 'if' ? 2.2 : type === 'switch' ? 3.2 : type === 'merge' ? 3 : type === 'webhook' ? 2 : 1, position: [x, y], parameters });
@@ -186,6 +254,7 @@ async function main(): Promise<void> {
   const env = await createTestEnvironment();
   await env.createTopics();
   let engine: RunningProcess | undefined;
+  let gateway: RunningProcess | undefined;
   const bench = new Bench(env);
   try {
     engine = startTsProcess(path.resolve(__dirname, '../../../services/workflow-engine/src/main.ts'), env.env({ WORKFLOW_ENGINE_PORT: '0', NODE_ENV: 'production', DATABASE_POOL_SIZE: '20', WORKFLOW_EVENT_VALIDATION: VALIDATION, NODE_OPTIONS: ENGINE_NODE_OPTIONS }));
@@ -195,32 +264,54 @@ async function main(): Promise<void> {
     dumpLog.unref();
     await engine.waitForOutput('workflow-engine ready', 90_000);
     console.log('engine ready');
+    gateway = startTsProcess(path.resolve(__dirname, '../../../services/gateway/src/main.ts'), env.env({
+      GATEWAY_PORT: '0', NODE_ENV: 'production', DATABASE_POOL_SIZE: '20', HIVE_JWT_SECRET: JWT_SECRET, WEBHOOK_RATE_LIMIT: '100000000', NODE_OPTIONS: ENGINE_NODE_OPTIONS,
+    }));
+    await gateway.waitForOutput('gateway ready on', 90_000);
+    const base = /gateway ready on (http:\/\/[\d.]+:\d+)/.exec(gateway.output())?.[1];
+    if (!base) throw new Error(`no gateway address in:\n${gateway.output().slice(-2000)}`);
+    const webhooks = new WebhookClient(base);
+    console.log('gateway ready');
     await bench.start();
     await bench.send('ImportWorkflow', 'orders', { workflowId: 'orders', name: 'Order triage', n8nData: webhookFlow, activate: true });
     await bench.send('ImportWorkflow', 'twenty', { workflowId: 'twenty', name: 'Twenty nodes', n8nData: twentyNodeFlow(), activate: true });
     await Promise.all(await bench.startMany('orders', 200)); // warm-up (and proves both imports landed)
     await Promise.all(await bench.startMany('twenty', 50));
+    await webhooks.ready('orders');
+    for (let i = 0; i < 4; i++) await Promise.all(Array.from({ length: 50 }, () => webhooks.call('orders', 10 + i))); // warm the gateway's paths too
     console.log('warmed up');
-    const figures: Record<string, unknown> = { startedThrough: 'StartExecution on hive.workflow-engine.commands (gateway webhook not used)', eventValidation: VALIDATION };
-    // The machine is shared: besides wall-clock rates, each phase reports the engine's own CPU time per
-    // execution, and what one core would sustain at that cost (the engine is one Node.js thread).
+    const figures: Record<string, unknown> = {
+      startedThrough: "webhookSetIfSet.gateway.*: POST /webhook/orders on the gateway (lastNode); the other phases: StartExecution on hive.workflow-engine.commands",
+      eventValidation: VALIDATION, loadAverageAtStart: os.loadavg().map((l) => Number(l.toFixed(2))),
+    };
+    // The machine is shared: besides wall-clock rates, each phase reports the engine's (and gateway's) own CPU
+    // time per execution, and what one core would sustain at that cost (each is one Node.js thread), and the
+    // machine's one-minute load average when the phase ended.
     const pid = engine.child.pid;
+    const gatewayPid = gateway.child.pid;
     const phase = async (name: string, run: () => Promise<Record<string, number>>) => {
       const cpuBefore = cpuMs(pid);
+      const gatewayCpuBefore = cpuMs(gatewayPid);
       const r = await run();
       const perExecution = r['executions'] > 0 ? (cpuMs(pid) - cpuBefore) / r['executions'] : 0;
-      Object.assign(r, { engineCpuMsPerExecution: perExecution, executionsPerEngineCoreSecond: perExecution > 0 ? 1_000 / perExecution : 0 });
+      const gatewayPerExecution = r['executions'] > 0 ? (cpuMs(gatewayPid) - gatewayCpuBefore) / r['executions'] : 0;
+      Object.assign(r, { engineCpuMsPerExecution: perExecution, executionsPerEngineCoreSecond: perExecution > 0 ? 1_000 / perExecution : 0, loadAverage1m: Number(os.loadavg()[0].toFixed(2)) });
+      if (name.includes('.gateway.')) Object.assign(r, { gatewayCpuMsPerExecution: gatewayPerExecution });
       for (const [k, v] of Object.entries(r)) figures[`${name}.${k}`] = v;
+      console.log(name, JSON.stringify(r));
     };
+    for (const concurrency of [10, 50]) await phase(`webhookSetIfSet.gateway.c${concurrency}`, () => webhooks.closedLoop('orders', concurrency, SECONDS));
     for (const concurrency of [10, 50]) await phase(`webhookSetIfSet.c${concurrency}`, () => bench.closedLoop('orders', concurrency, SECONDS));
     await phase('webhookSetIfSet.burst', () => bench.burst('orders', BURST));
     await phase('twentyNodes.c50', () => bench.closedLoop('twenty', 50, SECONDS));
     await phase('twentyNodes.burst', () => bench.burst('twenty', Math.round(BURST / 4)));
     figures['failedExecutions'] = bench.failed;
     figures['lostCompletions'] = bench.lost;
+    figures['failedWebhookCalls'] = webhooks.failed;
     report('workflows', figures);
   } finally {
     await bench.stop().catch(() => undefined);
+    await gateway?.kill('SIGTERM');
     await engine?.kill('SIGTERM');
     await env.cleanup();
   }
