@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { All, Controller, Headers, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { StartExecution, type JsonObject } from '@hive/contracts';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -36,8 +36,8 @@ export function webhookInput(request: Pick<FastifyRequest, 'headers' | 'query' |
  * executions.start) and is rate limited per credential; the workflow is
  * looked up in the caller's tenant only (docs/adr/0003, "Webhooks").
  */
-@ApiTags('webhooks')
-@ApiBearerAuth()
+// Not in the OpenAPI document: a catch-all per-workflow URL has no fixed shape to describe (README, "Workflows").
+@ApiExcludeController()
 @Controller('webhook')
 export class WebhooksController {
   constructor(
@@ -51,8 +51,6 @@ export class WebhooksController {
 
   @All('*')
   @RequirePermission('executions.start')
-  @ApiOperation({ summary: "Call an active workflow's Webhook node (n8n's /webhook/{path}); answers as its responseMode says" })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key (e.g. after a 504) waits for the same execution instead of starting another' })
   async receive(@CurrentPrincipal() principal: Principal, @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.rateLimit(principal, reply);
