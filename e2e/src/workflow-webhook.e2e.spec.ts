@@ -151,6 +151,19 @@ describe('/webhook/{path} through the gateway and the workflow engine', () => {
     expect(wrongMethod).toMatchObject({ status: 404, body: { detail: expect.stringMatching(/not registered for GET requests.*POST/) } });
   });
 
+  it('counts calls per credential: over WEBHOOK_RATE_LIMIT is a 429 with Retry-After, before anything starts', async () => {
+    const limited = await startGatewayProcess(env, { WEBHOOK_RATE_LIMIT: '2' });
+    processes.push(limited);
+    const caller = token('developer', 'acme', `limited-${randomUUID()}`);
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await call(limited.url, 'POST', '/webhook/no-such-hook', { token: caller, body: {} })).status);
+    expect(statuses).toEqual([404, 404, 429]);
+    const refused = await call(limited.url, 'POST', '/webhook/orders', { token: caller, body: { amount: 1 } });
+    expect(refused).toMatchObject({ status: 429, body: { code: 'rate_limited' } });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    await limited.kill('SIGTERM');
+  });
+
   it('keeps tenants apart: another tenant\'s path is unknown, and it may use the same path for its own workflow', async () => {
     const foreign = await api('POST', '/webhook/orders', { token: globex, body: { amount: 250 } });
     expect(foreign.status).toBe(404);
