@@ -58,22 +58,39 @@ export class WebhooksController {
     const path = decodeURIComponent(instance.replace(/^\/webhook\/?/, ''));
     const hook = await this.webhooks.resolve(principal.tenant, request.method.toUpperCase(), path);
     const executionId = webhookExecutionId(principal.tenant, principal.subject, idempotencyKey, randomUUID);
-    if (hook.responseMode !== 'onReceived') await this.webhooks.expect(principal.tenant, executionId, hook.responseMode);
-    const started = await this.bus.execute({
-      principal, definition: StartExecution, key: executionId, idempotencyKey, instance, request: { method: request.method, body: request.body ?? null, query: request.query },
-      data: { executionId, workflowId: hook.workflowId, workflowVersion: hook.version, triggerNode: hook.nodeName, input: webhookInput(request) },
-      read: () => Promise.resolve({ executionId }),
-    });
+    const waits = hook.responseMode !== 'onReceived';
+    if (waits) await this.webhooks.expect(principal.tenant, executionId, hook.responseMode);
+    // Listen for the answer before the start is sent: a quick workflow may answer before the command's outcome is read.
+    const abort = new AbortController();
+    const answer = waits
+      ? this.signals.waitFor(webhookSignal(executionId), this.config.WEBHOOK_RESPONSE_TIMEOUT_MS, () => this.webhooks.result(principal.tenant, executionId),
+        { signal: abort.signal, checkFirst: false })
+      : Promise.resolve(undefined);
+    // Handled now (a database error while the start is still being sent must not be an unhandled rejection); awaited below.
+    answer.catch(() => undefined);
+    let started: Awaited<ReturnType<CommandBus['execute']>>;
+    try {
+      started = await this.bus.execute({
+        principal, definition: StartExecution, key: executionId, idempotencyKey, instance, request: { method: request.method, body: request.body ?? null, query: request.query },
+        data: { executionId, workflowId: hook.workflowId, workflowVersion: hook.version, triggerNode: hook.nodeName, input: webhookInput(request) },
+        read: () => Promise.resolve({ executionId }),
+      });
+    } catch (error) {
+      abort.abort();
+      await answer.catch(() => undefined);
+      throw error;
+    }
     void reply.header('x-hive-execution-id', executionId);
-    if (started.status >= 400) {
-      await reply.status(started.status).header('content-type', 'application/problem+json').send(started.body);
+    if (started.status >= 400 || !waits) {
+      abort.abort();
+      await answer.catch(() => undefined);
+      if (started.status >= 400) await reply.status(started.status).header('content-type', 'application/problem+json').send(started.body);
+      else await reply.status(200).send({ message: 'Workflow was started' });
       return;
     }
-    if (hook.responseMode === 'onReceived') {
-      await reply.status(200).send({ message: 'Workflow was started' });
-      return;
-    }
-    const result = await this.signals.waitFor(webhookSignal(executionId), this.config.WEBHOOK_RESPONSE_TIMEOUT_MS, () => this.webhooks.result(principal.tenant, executionId));
+    // A replayed start (a retry with the same Idempotency-Key) may have its answer already.
+    const result = (started.replayed ? await this.webhooks.result(principal.tenant, executionId) : undefined) ?? await answer;
+    abort.abort();
     if (!result) {
       throw new ApiProblem('timeout', `execution ${executionId} has not answered within ${this.config.WEBHOOK_RESPONSE_TIMEOUT_MS} ms; it keeps running. `
         + 'Retrying with the same Idempotency-Key waits for the same execution instead of starting another.', { retryAfterSeconds: 1 });

@@ -23,6 +23,11 @@ export type WebhookResult =
   | { readonly status: 'cancelled' };
 
 const WAIT_RETENTION = '1 hour';
+/** How long a path's lookup is reused: (de)activations take effect within this (one query less per call under load). */
+const LOOKUP_CACHE_MS = 1_000;
+const LOOKUP_CACHE_MAX = 10_000;
+
+type HookRow = Record<string, unknown>;
 
 /** The webhooks read model and the webhook callers' pending answers. */
 @Injectable()
@@ -30,6 +35,7 @@ export class WebhooksReadModel implements OnModuleInit, OnModuleDestroy {
   private readonly hooks: string;
   private readonly waits: string;
   private sweeper: NodeJS.Timeout | undefined;
+  private readonly lookups = new Map<string, { at: number; rows: Promise<HookRow[]> }>();
 
   constructor(private readonly eventing: HiveEventing) {
     this.hooks = webhooksTable(eventing.schema);
@@ -55,11 +61,7 @@ export class WebhooksReadModel implements OnModuleInit, OnModuleDestroy {
   async resolve(tenant: string, method: string, rawPath: string): Promise<ActiveWebhook> {
     const path = normalisePath(rawPath);
     const wanted = method === 'HEAD' ? ['HEAD', 'GET'] : [method];
-    const { rows } = await this.eventing.pool.query<Record<string, unknown>>({
-      name: 'gateway-webhook-resolve',
-      text: `SELECT method, workflow_id, version, node_name, response_mode FROM ${this.hooks} WHERE tenant = $1 AND path = $2`,
-      values: [tenant, path],
-    });
+    const rows = await this.lookup(tenant, path);
     const matching = rows.filter((row) => wanted.includes(String(row['method'])));
     if (matching.length === 0) {
       const methods = [...new Set(rows.map((row) => String(row['method'])))];
@@ -72,6 +74,23 @@ export class WebhooksReadModel implements OnModuleInit, OnModuleDestroy {
     }
     const row = matching[0];
     return { workflowId: String(row['workflow_id']), version: Number(row['version']), nodeName: String(row['node_name']), responseMode: String(row['response_mode']) as ResponseMode };
+  }
+
+  /** The tenant's rows for a path, from the database or a lookup made less than LOOKUP_CACHE_MS ago (concurrent callers share one query). */
+  private lookup(tenant: string, path: string): Promise<HookRow[]> {
+    const key = `${tenant}\n${path}`;
+    const now = Date.now();
+    const cached = this.lookups.get(key);
+    if (cached && now - cached.at < LOOKUP_CACHE_MS) return cached.rows;
+    if (this.lookups.size >= LOOKUP_CACHE_MAX) this.lookups.clear();
+    const rows = this.eventing.pool.query<HookRow>({
+      name: 'gateway-webhook-resolve',
+      text: `SELECT method, workflow_id, version, node_name, response_mode FROM ${this.hooks} WHERE tenant = $1 AND path = $2`,
+      values: [tenant, path],
+    }).then((result) => result.rows);
+    this.lookups.set(key, { at: now, rows });
+    rows.catch(() => this.lookups.delete(key));
+    return rows;
   }
 
   /** Records that a caller waits for this execution's answer (before StartExecution is sent, so no event can be missed). */
