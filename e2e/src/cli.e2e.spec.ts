@@ -158,9 +158,12 @@ describe('hive CLI through the running stack', () => {
     expect(refused.stderr).toMatch(/subscription to everything refused: unknown topic/);
   }, 90_000);
 
-  it('says the gateway does not offer projection rebuilds (exit 5) instead of pretending', async () => {
-    const result = await runCli(['--token', token('admin', 'acme', 'ada'), 'projections', 'rebuild', 'tasks'], env);
-    expect(result.code).toBe(5);
-    expect(result.stderr).toMatch(/does not expose projection rebuilds/);
+  it('rebuilds a read model as an admin of the platform tenant, and refuses a tenant admin (exit 3)', async () => {
+    const refused = await runCli(['--token', token('admin', 'acme', 'ada'), 'projections', 'rebuild', 'tasks'], env);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/platform tenant "hive"/);
+    const rebuilt = await runCli(['--token', token('admin', 'hive', 'root'), '--json', 'projections', 'rebuild', 'tasks'], env);
+    expect(rebuilt.code).toBe(0);
+    expect(JSON.parse(rebuilt.stdout)).toMatchObject({ projection: 'tasks', status: 'rebuilding' });
   });
 });

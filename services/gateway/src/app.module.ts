@@ -5,6 +5,7 @@ import { EventingShutdown, hiveEventingProvider } from '@hive/messaging';
 import { createWebsocketConnectionsGauge, HiveMetricsRegistry, observabilityProviders } from '@hive/observability';
 import { AgentsController } from './agents/agents.controller';
 import { AgentsReadModel } from './agents/agents.read-model';
+import { ProjectionsController } from './admin/projections.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsReadModel } from './alerts/alerts.read-model';
 import { AuthController } from './auth/auth.controller';
@@ -42,7 +43,7 @@ import { WEBHOOK_PROVIDERS } from './webhooks/webhooks.providers';
 /** Every controller of the public API (a test checks each route declares its permission). */
 export const CONTROLLERS = [
   GatewayHealthController, AuthController, TasksController, AgentsController, WorkflowsController, ExecutionsController,
-  AlertsController, McpServersController, McpProxyController, StatusController, WebhooksController,
+  AlertsController, McpServersController, McpProxyController, StatusController, ProjectionsController, WebhooksController,
 ];
 
 /** The gateway: public REST API and WebSocket, auth, rate limits, and the read models behind them. */

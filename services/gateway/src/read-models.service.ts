@@ -22,22 +22,26 @@ import { webhookResultsProjection, webhooksProjection } from './webhooks/webhook
 @Injectable()
 export class ReadModelsService implements OnApplicationBootstrap, OnModuleDestroy {
   readonly runner: ProjectionRunner;
+  /** The read models' names (what POST /api/admin/projections/{name}/rebuild takes). */
+  readonly names: readonly string[];
 
   constructor(eventing: HiveEventing) {
     const schema = eventing.schema;
+    const projections = [
+      outcomesProjection(schema),
+      ...[tasksProjection(schema), agentsProjection(schema), workflowsProjection(schema), executionsProjection(schema),
+        alertsProjection(schema), mcpServersProjection(schema)].map((projection) => signallingCatchUp(schema, projection)),
+      monitorSnapshotsProjection(schema),
+      webhooksProjection(schema), webhookResultsProjection(schema),
+    ];
+    this.names = projections.map((projection) => projection.name);
     this.runner = new ProjectionRunner({
       kafka: eventing.kafka,
       pool: eventing.pool,
       schema,
       catalogue: hiveCatalogue,
       topicPrefix: eventing.topicPrefix,
-      projections: [
-        outcomesProjection(schema),
-        ...[tasksProjection(schema), agentsProjection(schema), workflowsProjection(schema), executionsProjection(schema),
-          alertsProjection(schema), mcpServersProjection(schema)].map((projection) => signallingCatchUp(schema, projection)),
-        monitorSnapshotsProjection(schema),
-        webhooksProjection(schema), webhookResultsProjection(schema),
-      ],
+      projections,
     });
   }
 

@@ -10,7 +10,7 @@ export const PERMISSIONS = [
   'executions.view', 'executions.start', 'executions.manage',
   'alerts.view', 'mcp.view', 'mcp.manage',
   'status.view', 'metrics.view',
-  'apikeys.manage', 'users.manage',
+  'apikeys.manage', 'users.manage', 'projections.rebuild',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
