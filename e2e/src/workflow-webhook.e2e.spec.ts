@@ -81,6 +81,11 @@ describe('/webhook/{path} through the gateway and the workflow engine', () => {
       return read.body['status'] === 'completed' ? read : undefined;
     }, { timeoutMs: 10_000, intervalMs: 100, description: 'the webhook execution in the read model' });
     expect(execution.body).toMatchObject({ workflowId: 'triage' });
+    // Each node keeps what it produced: the IF node sent the big order to its true output (0) only.
+    const nodes = execution.body['nodes'] as Record<string, { outputs?: Array<{ output: number; items: Array<{ json: Record<string, unknown> }> }> }>;
+    expect(nodes['Normalize']?.outputs?.[0]?.items[0]?.json).toMatchObject({ amount: 250 });
+    expect(nodes['Big order?']?.outputs?.find((o) => o.output === 0)?.items).toHaveLength(1);
+    expect(nodes['Big order?']?.outputs?.find((o) => o.output === 1)?.items ?? []).toHaveLength(0);
   });
 
   it('onReceived: 200 {"message":"Workflow was started"} once the engine accepted the start; the execution then completes', async () => {

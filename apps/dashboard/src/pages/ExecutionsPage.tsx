@@ -5,6 +5,11 @@ import { Badge, ErrorLine, VirtualTable } from '../components';
 import { navigate } from '../router';
 import type { LiveEvent } from '../live';
 
+interface NodeOutput {
+  output: number;
+  items: unknown[];
+}
+
 interface NodeState {
   status: string;
   type?: string;
@@ -12,6 +17,23 @@ interface NodeState {
   durationMs?: number;
   error?: string;
   taskId?: string;
+  outputs?: NodeOutput[];
+}
+
+/** n8n connections: source node -> main outputs -> the nodes (and their input) each output feeds. */
+type Connections = Record<string, { main?: Array<Array<{ node: string; index?: number }> | null> }>;
+
+/** Each node's input: the items its upstream nodes emitted on the outputs connected to it. */
+export function nodeInputs(connections: Connections, outputs: Record<string, NodeOutput[] | undefined>): Record<string, unknown[]> {
+  const inputs: Record<string, unknown[]> = {};
+  for (const [source, { main = [] }] of Object.entries(connections)) {
+    main.forEach((targets, outputIndex) => {
+      const items = outputs[source]?.find((o) => o.output === outputIndex)?.items;
+      if (!items) return;
+      for (const target of targets ?? []) (inputs[target.node] ??= []).push(...items);
+    });
+  }
+  return inputs;
 }
 
 export interface Execution {
@@ -91,6 +113,9 @@ function ExecutionDetail({ id, onChanged }: { id: string; onChanged: () => void 
     }
   });
   const e = execution.data;
+  const versions = useResource<{ items: Array<{ version: number; n8nData: { connections?: Connections } }> }>(
+    e ? `/api/workflows/${encodeURIComponent(e.workflowId)}/versions` : undefined);
+  const connections = versions.data?.items.find((v) => v.version === e?.workflowVersion)?.n8nData.connections ?? {};
   const nodes: Record<string, NodeState> = { ...(e?.nodes ?? {}) };
   for (const [name, state] of Object.entries(live)) nodes[name] = { ...nodes[name], ...state };
   // The read model is the truth once the execution has ended (live events are at-most-once).
@@ -128,7 +153,22 @@ function ExecutionDetail({ id, onChanged }: { id: string; onChanged: () => void 
       </table>
       {e?.error && <div className="error">{e.failedNode ? `${e.failedNode}: ` : ''}{e.error}</div>}
       <details><summary>Input</summary><pre className="output">{JSON.stringify(e?.input ?? {}, null, 2)}</pre></details>
-      {Object.keys(outputs).length > 0 && <details><summary>Node outputs (live)</summary><pre className="output">{JSON.stringify(outputs, null, 2)}</pre></details>}
+      {(() => {
+        // Outputs as the read model keeps them, newer ones from the live feed on top; inputs follow the workflow's connections.
+        const stored = Object.fromEntries(Object.entries(e?.nodes ?? {}).flatMap(([name, n]) => (n.outputs ? [[name, n.outputs]] : [])));
+        const all = { ...stored, ...(outputs as Record<string, NodeOutput[]>) };
+        const inputs = nodeInputs(connections, all);
+        return Object.keys(all).length > 0 && (
+          <details data-testid="node-data"><summary>Node inputs and outputs</summary>
+            {Object.keys(nodes).map((name) => (
+              <div key={name} data-node-data={name}>
+                <h4>{name}</h4>
+                <pre className="output">{JSON.stringify({ input: inputs[name] ?? [], output: all[name] ?? [] }, null, 2)}</pre>
+              </div>
+            ))}
+          </details>
+        );
+      })()}
       {e?.output !== null && e?.output !== undefined && <details open><summary>Output</summary><pre className="output">{JSON.stringify(e.output, null, 2)}</pre></details>}
       {can('executions.manage') && (
         <div className="actions">

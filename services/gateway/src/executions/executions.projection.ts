@@ -17,7 +17,8 @@ export function executionsProjection(schema: string): Projection {
       WHERE tenant = $1 AND execution_id = $2`, [tenant, executionId, at, name, JSON.stringify(state), ...values]);
   return {
     name: 'executions',
-    version: 1,
+    // 2: nodes keep their outputs (a new version is rebuilt from offset 0 at start).
+    version: 2,
     topics: [Topics.executionEvents.name],
     init: async (db: Queryable) => {
       await db.query(`CREATE SCHEMA IF NOT EXISTS ${schemaIdent(schema)};
@@ -46,7 +47,8 @@ export function executionsProjection(schema: string): Projection {
           }
           case 'workflow.node_completed': {
             const d = envelope.data as WorkflowNodeCompletedData;
-            await node(tx, tenant, d.executionId, at, d.nodeName, { status: 'completed', type: d.nodeType, runIndex: d.runIndex, durationMs: d.durationMs, finishedAt: at },
+            // The node's items per output, so a client can show what each node produced (and so what the next one got).
+            await node(tx, tenant, d.executionId, at, d.nodeName, { status: 'completed', type: d.nodeType, runIndex: d.runIndex, durationMs: d.durationMs, finishedAt: at, outputs: d.outputs },
               ', progress = $6', [d.progress]);
             break;
           }
