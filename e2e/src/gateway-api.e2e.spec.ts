@@ -287,6 +287,7 @@ describe('gateway REST API through the running stack', () => {
       ['GET', '/api/workflows/none', { admin: true, developer: true, viewer: true }],
       ['GET', '/api/workflows/none/versions', { admin: true, developer: true, viewer: true }],
       ['POST', '/api/workflows/none/activate', { admin: true, developer: true, viewer: false }],
+      ['POST', '/api/workflows/none/deactivate', { admin: true, developer: true, viewer: false }],
       ['POST', '/api/workflows/none/execute', { admin: true, developer: true, viewer: false }],
       ['GET', '/api/executions', { admin: true, developer: true, viewer: true }],
       ['GET', '/api/executions/none', { admin: true, developer: true, viewer: true }],

@@ -186,7 +186,7 @@ describe('/webhook/{path} through the gateway and the workflow engine', () => {
     await importActive('dup-2', triage('dup', 'lastNode'));
     expect(await served('POST', '/webhook/dup', { token: developer, body: { amount: 1 } }, 200)).toMatchObject({ status: 409, body: { code: 'conflict' } });
     const deactivate = async (workflowId: string) =>
-      expect(await hive.outcome(await hive.send(hive.envelope('DeactivateWorkflow', 'acme', { workflowId }), workflowId))).toMatchObject({ type: 'command.accepted' });
+      expect(await api('POST', `/api/workflows/${workflowId}/deactivate`, { token: developer, body: { reason: 'duplicate path' } })).toMatchObject({ status: 200, body: { active: false } });
     await deactivate('dup-2');
     expect(await served('POST', '/webhook/dup', { token: developer, body: { amount: 1 } }, 409)).toMatchObject({ status: 200 });
     await deactivate('dup');

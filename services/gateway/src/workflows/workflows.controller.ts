@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ActivateWorkflow, ImportWorkflow, StartExecution, type ImportWorkflowData, type JsonObject } from '@hive/contracts';
+import { ActivateWorkflow, DeactivateWorkflow, ImportWorkflow, StartExecution, type ImportWorkflowData, type JsonObject } from '@hive/contracts';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { RequirePermission } from '../auth/permission.decorator';
 import type { Principal } from '../auth/principal';
@@ -12,7 +12,7 @@ import { notFound, pathId } from '../common/id-param';
 import type { Page } from '../common/list-page';
 import { ExecutionsReadModel } from '../executions/executions.read-model';
 import { RateLimit } from '../rate-limit/rate-limits';
-import { ActivateWorkflowDto, ExecuteWorkflowDto, ImportWorkflowDto, ListWorkflowsQueryDto } from './workflows.dto';
+import { ActivateWorkflowDto, DeactivateWorkflowDto, ExecuteWorkflowDto, ImportWorkflowDto, ListWorkflowsQueryDto } from './workflows.dto';
 import { WorkflowsReadModel, type WorkflowVersionView, type WorkflowView } from './workflows.read-model';
 
 const IDEMPOTENCY = { name: 'Idempotency-Key', required: false };
@@ -77,6 +77,20 @@ export class WorkflowsController {
     const workflowId = await this.existing(principal, id);
     return commandReply(reply, await this.bus.execute({
       principal, definition: ActivateWorkflow, data: { workflowId, ...(body.version !== undefined ? { version: body.version } : {}) }, key: workflowId,
+      idempotencyKey, instance: request.url.split('?')[0], request: { body: request.body ?? null, query: request.query }, readModel: 'workflows', read: () => this.workflows.get(principal.tenant, workflowId),
+    }));
+  }
+
+  @Post(':id/deactivate')
+  @HttpCode(200)
+  @RequirePermission('workflows.activate')
+  @ApiOperation({ summary: 'Deactivate a workflow: its triggers (webhooks, schedules) stop; running executions finish' })
+  @ApiHeader(IDEMPOTENCY)
+  async deactivate(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DeactivateWorkflowDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
+    const workflowId = await this.existing(principal, id);
+    return commandReply(reply, await this.bus.execute({
+      principal, definition: DeactivateWorkflow, data: { workflowId, ...(body.reason !== undefined ? { reason: body.reason } : {}) }, key: workflowId,
       idempotencyKey, instance: request.url.split('?')[0], request: { body: request.body ?? null, query: request.query }, readModel: 'workflows', read: () => this.workflows.get(principal.tenant, workflowId),
     }));
   }

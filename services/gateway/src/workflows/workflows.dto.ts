@@ -34,6 +34,10 @@ export class ActivateWorkflowDto {
   @ApiPropertyOptional({ description: 'Version to activate; the latest when absent' }) @IsOptional() @IsInt() @Min(1) version?: number;
 }
 
+export class DeactivateWorkflowDto {
+  @ApiPropertyOptional({ description: 'Why (kept with the event)' }) @IsOptional() @IsString() @Length(1, 2000) reason?: string;
+}
+
 export class ExecuteWorkflowDto {
   @ApiPropertyOptional({ description: 'Id of the new execution; generated when absent' }) @IsOptional() @Matches(ID) executionId?: string;
   @ApiPropertyOptional({ description: 'Version to run; the active one when absent' }) @IsOptional() @IsInt() @Min(1) version?: number;
