@@ -27,28 +27,22 @@ export function activeTraceHeaders(): Record<string, string> {
  */
 export async function withMessageTrace<T>(headers: Readonly<Record<string, string>>, name: string, fn: (span: Span) => Promise<T>): Promise<T> {
   const parent = propagation.extract(context.active(), headers);
-  return trace.getTracer('hive').startActiveSpan(name, {}, parent, async (span) => {
-    try {
-      return await fn(span);
-    } catch (error) {
-      span.recordException(error as Error);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return trace.getTracer('hive').startActiveSpan(name, {}, parent, (span) => endingSpan(span, fn));
+}
+
+/** Runs `fn` in the span, records a failure on it, and ends it either way. */
+async function endingSpan<T>(span: Span, fn: (span: Span) => Promise<T>): Promise<T> {
+  try {
+    return await fn(span);
+  } catch (error) {
+    span.recordException(error as Error);
+    throw error;
+  } finally {
+    span.end();
+  }
 }
 
 /** Runs `fn` in a child span of the active one (e.g. a provider call inside a task run), recording a failure on it. */
 export async function withSpan<T>(name: string, attributes: Readonly<Record<string, string | number | boolean>>, fn: (span: Span) => Promise<T>): Promise<T> {
-  return trace.getTracer('hive').startActiveSpan(name, { attributes }, async (span) => {
-    try {
-      return await fn(span);
-    } catch (error) {
-      span.recordException(error as Error);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return trace.getTracer('hive').startActiveSpan(name, { attributes }, (span) => endingSpan(span, fn));
 }
