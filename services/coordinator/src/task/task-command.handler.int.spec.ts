@@ -113,6 +113,24 @@ describe('TaskCommandHandler (real PostgreSQL, concurrent transactions)', () => 
     expect(rows.map((row) => row.type)).toEqual(['task.created', 'task.failed']);
   });
 
+  it('makes a task ready when its only dependency completes while the task is being created, whichever transaction goes first', async () => {
+    for (const creationFirst of [true, false]) {
+      const [a, b] = ['a', 'b'].map((id) => `${id}-${++round}`);
+      await running(a);
+      const create = (tx: PoolClient) => handler.execute(tx, 'acme', { type: 'CreateTask', data: spec(b, [a]) }, meta);
+      if (creationFirst) {
+        // The creation share-locked the dependency's row and read it running; the completion must then find the new dependant.
+        const first = await inTx(env.pool, create);
+        await overlapping(first.tx, (tx) => complete(tx, a));
+      } else {
+        // The completion holds the dependency's row; the creation must then read it completed.
+        const first = await inTx(env.pool, (tx) => complete(tx, a));
+        await overlapping(first.tx, create);
+      }
+      expect([creationFirst, await status(a), await status(b)]).toEqual([creationFirst, 'completed', 'ready']);
+    }
+  });
+
   describe('batches', () => {
     const item = (command: TaskBatchItem['command'], tenant = 'acme'): TaskBatchItem => ({ tenant, command, meta });
     const batch = async (items: TaskBatchItem[]) => {

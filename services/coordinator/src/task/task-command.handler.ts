@@ -208,7 +208,10 @@ export class TaskCommandHandler {
     const seen = new Set<string>();
     while (finished.length > 0) {
       for (const entry of finished) seen.add(entryKey(entry.tenant, entry.taskId));
-      const stored = await this.tasks.lockDependants(tx, finished.map((entry) => ({ tenant: entry.tenant, taskId: entry.taskId })));
+      const keys = finished.map((entry) => ({ tenant: entry.tenant, taskId: entry.taskId }));
+      // The finished tasks' rows first (their new state is only written at flush): see TaskReadModel.lockRows.
+      await this.tasks.lockRows(tx, keys);
+      const stored = await this.tasks.lockDependants(tx, keys);
       const inBatch = [...batch.values()].filter((entry) => entry.state.status === 'pending' && finished.some((done) => done.tenant === entry.tenant && entry.state.status !== 'none' && entry.state.spec.dependsOn.includes(done.taskId)));
       const dependants = new Map<string, { tenant: string; taskId: string }>();
       for (const dependant of [...stored, ...inBatch.map((entry) => ({ tenant: entry.tenant, taskId: entry.taskId }))]) dependants.set(entryKey(dependant.tenant, dependant.taskId), dependant);

@@ -104,6 +104,21 @@ export class TaskReadModel {
   }
 
   /**
+   * Locks the given tasks' own rows (FOR UPDATE) before their dependants are looked up. A task created
+   * concurrently share-locks its dependencies' rows while it reads their states (statesOf with lock):
+   * either its transaction commits first (and this one, waiting here, then finds the new dependant), or
+   * this one does (and the creation, waiting on its share lock, then reads the finished state).
+   */
+  async lockRows(tx: PoolClient, tasks: ReadonlyArray<{ tenant: string; taskId: string }>): Promise<void> {
+    if (tasks.length === 0) return;
+    await tx.query(
+      `SELECT 1 FROM ${this.s}.tasks WHERE (tenant, task_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+       ORDER BY tenant, task_id FOR UPDATE`,
+      [tasks.map((task) => task.tenant), tasks.map((task) => task.taskId)],
+    );
+  }
+
+  /**
    * The pending tasks that wait on any of the given ones, locked until the transaction ends. Two
    * dependencies of one task finishing in concurrent transactions would otherwise each read the other
    * as unfinished and leave the dependant pending forever (write skew): with the lock, the second
