@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import {
   dependantsOf, describeGraphProblem, isReady, validateNewTask, validateTaskBatch, type DependencyEdges, type GraphValidation, type NewTaskNode,
 } from './task-graph';
