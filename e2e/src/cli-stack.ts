@@ -81,11 +81,11 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
 export const scratchDir = (): string => mkdtempSync(path.join(tmpdir(), 'hive-cli-'));
 
 /** A three-node n8n workflow the engine runs without an LLM: trigger, a short wait, a Set node. */
-export const demoWorkflow = (name = 'CLI demo'): Record<string, unknown> => ({
+export const demoWorkflow = (name = 'CLI demo', waitSeconds = 1): Record<string, unknown> => ({
   name,
   nodes: [
     { id: 'a1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-    { id: 'a2', name: 'Pause', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [220, 0], parameters: { amount: 1, unit: 'seconds' } },
+    { id: 'a2', name: 'Pause', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [220, 0], parameters: { amount: waitSeconds, unit: 'seconds' } },
     { id: 'a3', name: 'Done', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [440, 0],
       parameters: { assignments: { assignments: [{ id: '1', name: 'shipped', value: 'yes', type: 'string' }] }, options: {} } },
   ],

@@ -39,7 +39,8 @@ describe('dashboard in a browser', () => {
   });
 
   it('imports a workflow by paste, runs it and shows its nodes complete live', async () => {
-    const workflow = demoWorkflow('Dashboard demo');
+    // A Wait long enough that a loaded machine still shows it running before it completes.
+    const workflow = demoWorkflow('Dashboard demo', 5);
     await page.goto(`${stack.gateway.url}/dashboard/#/workflows`);
     await page.click('summary:has-text("Import n8n workflow")');
     // A bad paste is refused in the page with a clear message, and nothing is sent.
@@ -55,7 +56,7 @@ describe('dashboard in a browser', () => {
     const received = await page.evaluate(() => (globalThis as unknown as { __hive: { live: { received: number } } }).__hive.live.received);
     await page.click('[data-testid=workflow-detail] button:has-text("Run")');
     await page.waitForSelector('[data-testid=execution-detail]');
-    // The one-second Wait node is seen running, then every node completes, without reloading the page.
+    // The Wait node is seen running, then every node completes, without reloading the page.
     await page.waitForSelector('[data-testid=execution-nodes] tr[data-node="Pause"][data-node-status="running"]', { timeout: 30_000 });
     await page.waitForSelector('[data-testid=execution-detail][data-status="completed"]', { timeout: 30_000 });
     for (const node of ['Start', 'Pause', 'Done']) await page.waitForSelector(`[data-testid=execution-nodes] tr[data-node="${node}"][data-node-status="completed"]`);
