@@ -106,7 +106,7 @@ describe('dashboard in a browser', () => {
       const { body } = await api<{ items: Array<{ version: number; n8nData: { nodes: Array<{ name: string; type: string; parameters: unknown }>; connections: Record<string, unknown> } }> }>('GET', `/api/workflows/${id}/versions`);
       return body.items.length === 3 ? body.items : undefined;
     }, { timeoutMs: 15_000, description: 'three versions' });
-    expect(versions[0].n8nData).toEqual(demoWorkflow('Dashboard demo'));
+    expect(versions[0].n8nData).toEqual(demoWorkflow('Dashboard demo', 5));
     expect(JSON.stringify(versions[1].n8nData)).toBe(JSON.stringify(versions[0].n8nData));
     const edited = versions[2].n8nData;
     expect(edited.nodes.map((n) => n.name)).toEqual(['Start', 'Pause', 'Done', 'Shout']);
